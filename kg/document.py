@@ -235,3 +235,18 @@ class Document:
             if s.start <= offset < s.end:
                 return s
         return None
+
+
+_QUOTES = "“”\"'‘’「」『』《》〈〉"
+_DROP = {ord(c): None for c in _QUOTES + " \t\r\n\u3000·•・"}
+
+
+def key_of(name: str) -> str:
+    """Normalized key of a name: NFKC, no quotes, spaces or middle dots, lower case.
+
+    kg.link keys canonical entities with it, and kg.map mints IRIs from (kind, key),
+    so the same name gives the same IRI in every build.
+    """
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", name).translate(_DROP).lower()
