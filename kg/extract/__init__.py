@@ -1,0 +1,154 @@
+"""Extraction: rules over annotated sentences that fill ``Document.facts``.
+
+Each rule module works on one sentence (``SentView``); this module walks the articles,
+keeps the article's context (its main event, its date) and turns mentions into facts
+that name entities by their surface names. ``kg.link`` merges them afterwards.
+"""
+from __future__ import annotations
+
+from kg import dates
+from kg.document import (AgreementFact, Article, Document, EntityFact, Facts, IndicatorFact, RoleFact,
+                         Span)
+from kg.extract.agreements import find_agreements
+from kg.extract.events import EventMention, find_events, find_roles, part_of_event
+from kg.extract.initiatives import find_initiatives
+from kg.extract.names import find_names, parent_org
+from kg.extract.numbers import find_numbers
+from kg.extract.posts import byline_posts, find_posts
+from kg.extract.view import SentView, org_categories
+
+__all__ = ["extract"]
+
+
+def extract(doc: Document) -> Document:
+    """Fill ``doc.facts`` from the annotated sentences of every article."""
+    doc.facts = Facts()
+    for article in doc.articles:
+        _Article(doc, article).run()
+    return doc
+
+
+class _Article:
+    def __init__(self, doc: Document, article: Article):
+        self.doc, self.article, self.facts = doc, article, doc.facts
+        self.views = [SentView.of(s) for s in article.sentences]
+        for v in self.views:
+            find_names(v)
+        self.events = [find_events(v) for v in self.views]
+        self.year = _year(doc, article)
+        self.main, self.main_date = self._main_event()
+
+    # ------------------------------------------------------------ context
+    def _main_event(self) -> tuple[str | None, str | None]:
+        """The article's main event: the first one said to be held, else the first named."""
+        first = None
+        for v, evs in zip(self.views, self.events):
+            for e in evs:
+                if e.name and e.held:
+                    return e.name, dates.first_date(v.text, self.year)
+                first = first or (e.name and (e.name, dates.first_date(v.text, self.year)))
+        return first or (None, None)
+
+    def _event_for(self, view: SentView, evs: list[EventMention], pos: int) -> str | None:
+        named = [e for e in evs if e.name and e.end <= pos]
+        return named[-1].name if named else self.main
+
+    # ------------------------------------------------------------ facts
+    def run(self) -> None:
+        a = self.article
+        if a.byline_span or a.reporter:
+            ev = a.byline_span or Span(a.start, a.end)
+            for p in byline_posts(a, ev):
+                self.facts.posts.append(p)
+                self.entity("person", p.person, ev)
+                if p.org:
+                    self.entity("organization", p.org, ev, categories={"Media"})
+        for view, evs in zip(self.views, self.events):
+            self.sentence(view, evs)
+
+    def entity(self, kind, name, evidence, **kw) -> None:
+        self.facts.entities.append(EntityFact(kind, name, evidence, **kw))
+
+    def sentence(self, view: SentView, evs: list[EventMention]) -> None:
+        ev = view.evidence
+        for n in view.names:
+            if n.kind == "organization":
+                parent = parent_org(n.text)
+                self.entity("organization", n.text, ev, categories=org_categories(n.text, parent),
+                            part_of=parent)
+                if parent:
+                    self.entity("organization", parent, ev, categories=org_categories(parent))
+            elif not (n.kind == "place" and self._inside_other(view, n)):
+                self.entity(n.kind, n.text, ev)
+        posts, orgs = find_posts(view)
+        self.facts.posts.extend(posts)
+        for org_text, name, _ in orgs:
+            if name is None:
+                self.entity("organization", org_text, ev, categories=org_categories(org_text),
+                            part_of=parent_org(org_text))
+        self._events(view, evs)
+        self._roles(view, evs)
+        self._agreements(view, evs)
+        self._initiatives(view)
+        self._numbers(view)
+
+    @staticmethod
+    def _inside_other(view: SentView, n) -> bool:
+        """A place named only inside an initiative or event name (数字中国建设…)."""
+        spans = [(i.start, i.end) for i in find_initiatives(view)]
+        spans += [(e.start, e.end) for e in find_events(view) if e.name]
+        return any(s <= n.start and n.end <= e and (s, e) != (n.start, n.end) for s, e in spans)
+
+    def _events(self, view: SentView, evs: list[EventMention]) -> None:
+        ev = view.evidence
+        date = dates.first_date(view.text, self.year)
+        parents = dict(part_of_event(view, evs))
+        for e in evs:
+            if not e.name:
+                continue
+            held = e.held
+            self.entity("event", e.name, ev, categories={e.type}, part_of=parents.get(e.name),
+                        date=date if held else None, place=e.place if held else None)
+            if held and e.place and e.place not in {x.name for x in evs if x.name}:
+                self.entity("place", e.place, ev)
+
+    def _roles(self, view: SentView, evs: list[EventMention]) -> None:
+        for agent, role in find_roles(view):
+            event = self._event_for(view, evs, agent.start)
+            if event:
+                kind = agent.kind if agent.kind != "place" else "organization"
+                if agent.kind == "place":
+                    self.entity("organization", agent.text, view.evidence,
+                                categories={"GovernmentBody"}, also_place=True)
+                self.facts.roles.append(RoleFact(event, agent.text, kind, role, view.evidence))
+
+    def _agreements(self, view: SentView, evs: list[EventMention]) -> None:
+        for a in find_agreements(view):
+            event = self._event_for(view, evs, len(view.text))
+            date = dates.first_date(view.text, self.year) or (self.main_date if event == self.main else None)
+            parties = []
+            for p in a.parties:
+                parties.append(p.text)
+                if p.kind == "place":
+                    self.entity("organization", p.text, view.evidence, categories={"GovernmentBody"},
+                                also_place=True)
+            self.facts.agreements.append(AgreementFact(a.type, parties, view.evidence, a.title, date, event))
+
+    def _initiatives(self, view: SentView) -> None:
+        for i in find_initiatives(view):
+            self.entity("initiative", i.name, view.evidence, categories={i.kind}, count=i.count,
+                        components=list(i.components))
+
+    def _numbers(self, view: SentView) -> None:
+        for n in find_numbers(view):
+            self.facts.indicators.append(IndicatorFact(
+                n.value, n.unit, n.label, view.evidence, surface=view.text[n.start:n.end], approx=n.approx))
+
+
+def _year(doc: Document, article: Article) -> int | None:
+    if article.date:
+        return article.date.year
+    if doc.date:
+        return doc.date.year
+    text = doc.text[article.start:article.end]
+    return dates.stated_year(text)

@@ -1,0 +1,62 @@
+"""Agreements: "A、B与C(共同)签署/签订 [“title”]type".
+
+Each signing verb closes one agreement; its parties are the organizations between the
+previous agreement (or the start of the clause) and the verb. Several agreements may
+share a sentence ("A与B签订…协议、C与D签订…协议").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.vocab import vocab
+from kg.extract.view import Name, SentView
+
+_VERB = re.compile(r"(?:共同|正式|现场)?(?:签署|签订|签约|缔结|达成)了?")
+
+
+@dataclass
+class AgreementMention:
+    type: str
+    title: str
+    parties: list[Name]
+
+
+def find_agreements(view: SentView) -> list[AgreementMention]:
+    v = vocab()
+    text = view.text
+    out: list[AgreementMention] = []
+    prev = 0
+    for m in _VERB.finditer(text):
+        rest = text[m.end():]
+        title = ""
+        q = re.match(r"[“《\"]([^”》\"]{1,40})[”》\"]", rest)
+        after = rest[q.end():] if q else rest
+        mod = re.match(r"[\u4e00-\u9fff]{0,6}?(?=" + "|".join(map(re.escape, v.agreement_types)) + ")", after)
+        if not mod:
+            continue
+        typ = next(t for t in v.agreement_types if after[mod.end():].startswith(t))
+        typ = after[: mod.end()] + typ if mod.end() and _type_modifier(after[: mod.end()]) else typ
+        if q:
+            title = q.group(0) + typ
+        parties = [n for n in view.names if n.kind in ("organization", "place")
+                   and prev <= n.start and n.end <= m.start()]
+        parties = _dedupe(parties)
+        if len(parties) >= 2:
+            out.append(AgreementMention(typ, title, parties))
+        prev = m.end() + (q.end() if q else 0) + mod.end() + len(typ)
+    return out
+
+
+def _type_modifier(mod: str) -> bool:
+    """"战略" in 战略合作协议 is part of the type; "相关" is not."""
+    return mod in {"战略", "全面战略", "框架", "战略框架", "投资", "项目", "共建", "人才", "数据"}
+
+
+def _dedupe(names: list[Name]) -> list[Name]:
+    seen, out = set(), []
+    for n in names:
+        if n.text not in seen:
+            seen.add(n.text)
+            out.append(n)
+    return out

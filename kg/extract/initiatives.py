@@ -1,0 +1,230 @@
+"""Governance initiatives: programmes, systems, platforms, mechanisms, plans.
+
+Three rules:
+1. A name that ends with an initiative head (…体系, …平台, …工程, …机制, …行动, …试点 …),
+   extended left over name-like tokens and quotes: "“141”基层智治体系", "国土空间数字化治理系统".
+2. A quoted name that is the object of a verb of building or carrying out (实施, 推进,
+   建设, 打造, 实现 …): "实现“一网通办”", with a noun modifier before it: "数字经济“一号工程”".
+3. A counted name "N大/张/支 Y" ("六大应用系统", "三张清单"), whose parts are the enumeration
+   right before it ("数字党建、数字政务…六大应用系统") or after "由…构成的".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.vocab import vocab
+from kg.extract.view import SentView, clean_name
+
+CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_COUNTED = re.compile(r"([一二两三四五六七八九十]{1,2})(大|张|支|项)([\u4e00-\u9fffA-Za-z+]{2,8})")
+_BUILD_VERBS = ("实施", "推进", "推动", "建设", "打造", "构建", "完善", "迭代", "实现", "启动", "开展",
+                "落实", "做实", "深化", "加快", "上线", "试点", "创新", "形成", "建立", "打好", "发布",
+                "提出", "推出", "部署", "健全", "探索", "拓展")
+_NOT_NAME = re.compile(r"[、，,的是和与及或个]|^[\d.]")
+_GENERIC_HEAD = {"体系", "平台", "系统", "中心", "工程", "模式", "机制", "行动", "清单", "计划", "规划",
+                 "战略", "框架", "指数", "场景", "板块", "网格", "标准", "底座", "集群", "基地"}
+_DETERMINERS = ("全市", "全省", "全国", "各", "该", "本", "此", "有关", "相关", "这", "其", "一批", "全")
+_DIGITAL_PLACE = re.compile(r"(数字|智慧)(?=[\u4e00-\u9fff])")
+
+
+@dataclass
+class InitiativeMention:
+    start: int
+    end: int
+    name: str
+    kind: str
+    count: int | None = None
+    components: list[str] = field(default_factory=list)
+
+
+def find_initiatives(view: SentView) -> list[InitiativeMention]:
+    out = _counted(view)
+    out += _headed(view, taken=out)
+    out += _quoted(view, taken=out)
+    out += _digital(view, taken=out)
+    return out
+
+
+def _digital(view: SentView, taken) -> list[InitiativeMention]:
+    """"数字X" / "智慧X" for a place X (数字重庆, 数字中国) or before 建设 (数字政府建设)."""
+    out = []
+    for m in _DIGITAL_PLACE.finditer(view.text):
+        end = None
+        for s, e, label in view.lac:
+            if s == m.end() and label == "PLACE":
+                end = e
+        if end is None:
+            b = re.match(r"[\u4e00-\u9fff]{2}(?=建设)", view.text[m.end():])
+            end = m.end() + b.end() if b else None
+        if end is None or _overlaps(m.start(), end, taken + out):
+            continue
+        out.append(InitiativeMention(m.start(), end, view.text[m.start():end], "Programme"))
+    return out
+
+
+def _overlaps(s: int, e: int, taken) -> bool:
+    return any(t.start < e and s < t.end for t in taken)
+
+
+def _headed(view: SentView, taken) -> list[InitiativeMention]:
+    v = vocab()
+    text = view.text
+    out = []
+    heads = sorted(v.initiative_heads, key=len, reverse=True)
+    for m in re.finditer("|".join(map(re.escape, heads)), text):
+        end = m.end()
+        if end < len(text) and not view.is_token_end(end):
+            continue
+        k = view.token_at(end - 1)
+        if k is None:
+            continue
+        start = min(view.expand_left(k, allow=_INIT_POS, nouns_before_quote=True), m.start())
+        start = _trim_determiners(view, start, end)
+        name = clean_name(text[start:end])
+        start = end - len(name)
+        if not _good_name(name, m.group(0)) or _overlaps(start, end, taken + out):
+            continue
+        if _is_name(view, start, end):
+            continue
+        out.append(InitiativeMention(start, end, name, v.initiative_heads[m.group(0)]))
+    return out
+
+
+_INIT_POS = {"n", "nz", "nw", "LOC", "vn", "a", "an", "m", "j", "ORG"}
+
+
+def _trim_determiners(view: SentView, start: int, end: int) -> int:
+    """Skip leading tokens that are determiners (全市, 各, 有关) rather than part of a name."""
+    for s, e, pos in view.tokens:
+        if s < start:
+            continue
+        if s == start and e < end - 2 and (pos == "r" or view.text[s:e] in _DETERMINERS):
+            start = e
+            continue
+        if s >= start:
+            break
+    return start
+
+
+def _good_name(name: str, head: str) -> bool:
+    bare = name.replace("“", "").replace("”", "")
+    if len(name) < len(head) + 2 or _NOT_NAME.search(bare if "“" not in name else re.sub("“[^”]*”", "", name)):
+        return False
+    if len(bare) < 5 and "“" not in name:
+        return False
+    body = name[: -len(head)]
+    if body in _GENERIC_HEAD or re.fullmatch(r"[\u4e00-\u9fff]", body):
+        return False
+    return True
+
+
+def _is_name(view: SentView, start: int, end: int) -> bool:
+    """The span is (inside) the name of an organization or a place, or a venue."""
+    if any(n.start <= start and end <= n.end for n in view.names):
+        return True
+    return any(s <= start and end <= e and label in ("PLACE", "ORG") for s, e, label in view.lac)
+
+
+def _quoted(view: SentView, taken) -> list[InitiativeMention]:
+    text = view.text
+    out = []
+    for m in re.finditer(r"“([^“”]{2,20})”", text):
+        inner = m.group(1)
+        if re.search(r"[，,。；、的]", inner) or _overlaps(m.start(), m.end(), taken + out):
+            continue
+        start, end = m.start(), m.end()
+        # a noun modifier before the quote: 数字经济“一号工程”
+        k = view.token_at(start - 1) if start else None
+        if k is not None and view.tokens[k][2] in {"n", "nz", "vn", "LOC"}:
+            start = view.expand_left(k, allow={"n", "nz", "vn", "LOC", "j"}, allow_quotes=False)
+        # a head right after the quote: “141”基层智治体系 is caught by the headed rule
+        lead = text[max(0, start - 6):start]
+        if not any(lead.endswith(vb) or vb in lead for vb in _BUILD_VERBS):
+            continue
+        name = text[start:end]
+        out.append(InitiativeMention(start, end, name, "Programme"))
+    return out
+
+
+def _counted(view: SentView) -> list[InitiativeMention]:
+    v = vocab()
+    text = view.text
+    out = []
+    heads = sorted(v.initiative_heads, key=len, reverse=True)
+    for m in _COUNTED.finditer(text):
+        # the noun is the shortest token-aligned run that ends with an initiative head
+        end = None
+        for s, e, pos in view.tokens:
+            if m.start(3) < e <= m.end(3) and any(text[m.start(3):e].endswith(h) for h in heads):
+                end = e
+                break
+        if end is None:
+            continue
+        noun = text[m.start(3):end]
+        if len(noun) < 2 or v.event_noun(noun) or re.search(r"[的和与]", noun):
+            continue
+        start = m.start()
+        count = _cn_number(m.group(1))
+        name = text[start:end]
+        q = re.match(r"”?[\u4e00-\u9fff]{0,6}", text[end:])  # “常专群”三支力量体系: name begins at the quote
+        lq = text.rfind("“", 0, start)
+        if lq >= 0 and text[start - 1:start] == "”" and "”" not in text[lq + 1:start - 1]:
+            start = lq
+            name = text[start:end]
+        left = start - 1 if start and text[start - 1] == "“" else start
+        parts = _enumeration_before(view, left, count)
+        out.append(InitiativeMention(start, end, name, _kind(noun), count, parts))
+    return out
+
+
+def _kind(noun: str) -> str:
+    v = vocab()
+    for h in sorted(v.initiative_heads, key=len, reverse=True):
+        if noun.endswith(h):
+            return v.initiative_heads[h]
+    return "Programme"
+
+
+def _cn_number(s: str) -> int:
+    if s == "十":
+        return 10
+    if len(s) == 2 and s[0] == "十":
+        return 10 + CN_DIGITS[s[1]]
+    if len(s) == 2 and s[1] == "十":
+        return CN_DIGITS[s[0]] * 10
+    return CN_DIGITS.get(s, 0)
+
+
+def _enumeration_before(view: SentView, pos: int, count: int) -> list[str]:
+    """Items "A、B和C" right before ``pos`` (optionally followed by 构成的/组成的/等)."""
+    text = view.text
+    left = text[:pos]
+    left = re.sub(r"(?:构成的|组成的|等|这|共)$", "", left)
+    if not left or left[-1] in "，,。；":
+        return []
+    clause = re.split(r"[，,。；;：:]", left)[-1]
+    clause = re.sub(r"^.*由", "", clause)
+    items = [i for i in re.split(r"、|以及|和|及", clause) if i]
+    if len(items) < 2:
+        return []
+    items[0] = _strip_leading_verb(view, items[0], len(left) - len(clause))
+    items = [clean_name(i) for i in items if clean_name(i)]
+    if count and len(items) != count or any(len(i) > 12 for i in items):
+        return []
+    return items
+
+
+def _strip_leading_verb(view: SentView, item: str, clause_start: int) -> str:
+    """集成打造安全生产智管 -> 安全生产智管: drop the verbs that lead the first item."""
+    start = view.text.find(item, clause_start)
+    cut, at = 0, start
+    for s, e, pos in view.tokens:
+        if s < at:
+            continue
+        if s > at or e >= start + len(item) or pos not in {"v", "vd", "p", "vn", "d", "ad"}:
+            break
+        if pos in {"v", "vd", "p"}:
+            cut = e - start
+        at = e
+    return item[cut:]

@@ -1,0 +1,166 @@
+"""Names of persons, organizations and places in a sentence.
+
+Persons come from the backend's PERSON mentions. Organizations come from the backend's
+ORG mentions and from a suffix rule: a span that ends with a body-type suffix (…大学,
+…有限公司, …管理局, …专题组) and extends left over name-like tokens. Places are the
+backend's PLACE mentions that are not part of an organization's name, and venues
+("在X举行").
+"""
+from __future__ import annotations
+
+import re
+
+from kg.vocab import strip_paren, vocab
+from kg.extract.view import Name, SentView, clean_name, is_org_name, org_categories
+
+_CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{2,}[·•][\u4e00-\u9fff]{2,}$")
+
+
+def find_names(view: SentView) -> None:
+    """Fill ``view.names`` with persons, organizations and places (local offsets)."""
+    orgs = _organizations(view)
+    view.names.extend(orgs)
+    for s, e, label in view.lac:
+        text = view.text[s:e]
+        if label == "PERSON" and _plausible_person(text):
+            if not any(o.start <= s and e <= o.end for o in orgs):
+                view.names.append(Name(s, e, text, "person"))
+    for s, e in _places(view):
+        if not any(n.start < e and s < n.end for n in view.names if n.kind != "place") \
+                and not _quoted(view.text, s, e):
+            view.names.append(Name(s, e, view.text[s:e], "place"))
+    view.names.sort(key=lambda n: (n.start, -n.end))
+
+
+_SUBDIVISION = re.compile(r"(?:区|县|市|街道|镇|乡|村|社区|新区)$")
+
+
+def _places(view: SentView) -> list[tuple[int, int]]:
+    """PLACE mentions; adjacent ones that nest (綦江区 + 古南街道) also as one name."""
+    spans = [(s, e) for s, e, label in view.lac if label == "PLACE" and e - s >= 2]
+    out = list(spans)
+    for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
+        if e1 == s2 and _SUBDIVISION.search(view.text[s1:e1]) and _SUBDIVISION.search(view.text[s2:e2]):
+            out.append((s1, e2))
+            out.remove((s2, e2))
+    return out
+
+
+def _quoted(text: str, s: int, e: int) -> bool:
+    return s > 0 and e < len(text) and text[s - 1] in "“《" and text[e] in "”》"
+
+
+def _venue(text: str, s: int, e: int) -> bool:
+    """"在X举行": X is where an event takes place, not a body."""
+    return text[max(0, s - 1):s] == "在" and re.match(r"(?:成功|隆重)?(?:举行|举办|召开)", text[e:]) is not None
+
+
+def _plausible_person(text: str) -> bool:
+    v = vocab()
+    return bool(_CJK_NAME.match(text)) and text not in v.titles and not v.title_suffix(text)
+
+
+def _organizations(view: SentView) -> list[Name]:
+    v = vocab()
+    text = view.text
+    found: dict[tuple[int, int], Name] = {}
+    # suffix rule
+    ends = set()
+    for suf in v.org_suffixes:
+        for m in re.finditer(re.escape(suf.suffix), text):
+            ends.add(m.end())
+    for end in sorted(ends):
+        end = _with_paren(text, end)
+        if not _ends_here(view, end):
+            continue
+        k = view.token_at(end - 1)
+        if k is None or view.tokens[k][2] in {"r", "v", "d", "p"}:
+            continue
+        start = view.expand_left(k)
+        start = _skip_leading(view, start, end)
+        name = clean_name(text[start:end])
+        if not name:
+            continue
+        start = text.find(name, start)
+        if is_org_name(name) and not _title_across(text, end) and not _quoted(text, start, start + len(name)) \
+                and not _venue(text, start, start + len(name)):
+            found[(start, start + len(name))] = Name(start, start + len(name), name, "organization",
+                                                    org_categories(name))
+    # backend ORG mentions that the suffix rule did not cover
+    for s, e, label in view.lac:
+        if label != "ORG":
+            continue
+        name = clean_name(text[s:e])
+        if not is_org_name(name):  # LAC runs on into the verb: 市发展改革委签署
+            name = next((name[:i] for i in range(len(name) - 1, 1, -1) if is_org_name(name[:i])), name)
+        e = s + len(name)
+        if len(name) < 2 or any(a <= s and e <= b for a, b in found) or _quoted(text, s, e) or _venue(text, s, e) \
+                or not _ends_here(view, e):
+            continue
+        if v.title_suffix(name) and not is_org_name(name):
+            continue
+        found[(s, s + len(name))] = Name(s, s + len(name), name, "organization", org_categories(name))
+    return _drop_nested(list(found.values()))
+
+
+def _with_paren(text: str, end: int) -> int:
+    """Extend an organization name over a directly following "(…)" (中央党校(国家行政学院))."""
+    m = re.match(r"[（(][^（()）]{1,20}[)）]", text[end:])
+    return end + m.end() if m else end
+
+
+def _ends_here(view: SentView, end: int) -> bool:
+    """The suffix ends a word: at a token end, or right before a post title."""
+    if end < len(view.text) and view.text[end] in "堂馆场园楼":  # 科学会堂 is a venue
+        return False
+    if end >= len(view.text) or view.is_token_end(end):
+        return True
+    return vocab().title_prefix(view.text[end:]) is not None
+
+
+def _title_across(text: str, end: int) -> bool:
+    """A post title starts inside the suffix and runs past it (…党委|委员 is 党委委员)."""
+    titles = vocab().titles
+    for k in range(max(0, end - 3), end):
+        for n in range(end - k + 1, 6):
+            if text[k:k + n] in titles:
+                return True
+    return False
+
+
+def _skip_leading(view: SentView, start: int, end: int) -> int:
+    """Drop leading words that are not part of a name (a post title before the name)."""
+    v = vocab()
+    seg = view.text[start:end]
+    t = v.title_prefix(seg)
+    while t and len(seg) > len(t) + 2:
+        start += len(t)
+        seg = view.text[start:end]
+        t = v.title_prefix(seg)
+    return start
+
+
+def _drop_nested(names: list[Name]) -> list[Name]:
+    """Keep the longest of overlapping organization names."""
+    names.sort(key=lambda n: (-(n.end - n.start), n.start))
+    kept: list[Name] = []
+    for n in names:
+        if not any(k.start < n.end and n.start < k.end for k in kept):
+            kept.append(n)
+    return kept
+
+
+_COMPANY_FORM = re.compile(r"^(?:有限|股份|有限责任|集团有限|集团股份)")
+
+
+def parent_org(name: str) -> str | None:
+    """An organization named inside the start of another: 清华大学|安全科学院 -> 清华大学."""
+    v = vocab()
+    core = strip_paren(name)
+    best = None
+    for i in range(3, len(core) - 1):
+        head, rest = core[:i], core[i:]
+        suf = v.org_suffix(rest)
+        if is_org_name(head) and suf and len(rest) - len(suf.suffix) >= 2 and not _COMPANY_FORM.match(rest):
+            best = head
+    return best

@@ -1,0 +1,124 @@
+"""Numbers the text states: value, unit, what they count, and how exact they are.
+
+    378所高校          378 所 高校
+    1200余支青年科技团队  1200 支 团队 (more-than)
+    超500万元           5000000 元 (more-than; the label comes before: 奖金总额)
+    百余个城市          100 个 城市 (more-than)
+    1.2亿多条           120000000 条
+Dates, years, ordinals (第三期), counted names (六大应用系统) and numbers inside names
+(50人论坛) are not indicators.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.vocab import vocab
+from kg.extract.view import SentView
+
+_CN = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+_SCALE = {"万": 10**4, "亿": 10**8, "千": 10**3, "百": 10**2, "万亿": 10**12}
+_APPROX_BEFORE = {"超": "more-than", "超过": "more-than", "逾": "more-than", "多达": "more-than",
+                  "约": "about", "近": "about", "将近": "about", "大约": "about"}
+
+
+@dataclass
+class NumberMention:
+    start: int
+    end: int
+    value: float
+    unit: str
+    label: str
+    approx: str | None
+
+
+def _pattern() -> re.Pattern:
+    units = "|".join(map(re.escape, vocab().units))
+    return re.compile(
+        r"(?P<pre>超过|超|逾|多达|约|将近|近|大约)?"
+        r"(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
+        r"(?P<more>余|多)?(?P<scale>万亿|万|亿|千)?(?P<more2>余|多)?"
+        r"(?P<unit>" + units + r")(?P<more3>多)?")
+
+
+def find_numbers(view: SentView) -> list[NumberMention]:
+    text = view.text
+    out = []
+    for m in _pattern().finditer(text):
+        num = m.group("num")
+        s, e = m.start(), m.end()
+        if not _acceptable(view, m):
+            continue
+        value = float(num) if num[0].isdigit() else _cn_value(num)
+        if value is None:
+            continue
+        if m.group("scale"):
+            value *= _SCALE[m.group("scale")]
+        approx = _APPROX_BEFORE.get(m.group("pre") or "") or (
+            "more-than" if (m.group("more") or m.group("more2") or m.group("more3")) else None)
+        label = _label_after(view, e) or _label_before(view, s)
+        out.append(NumberMention(s, e, value, m.group("unit"), label, approx))
+    return out
+
+
+def _acceptable(view: SentView, m: re.Match) -> bool:
+    text = view.text
+    s, e, num = m.start("num"), m.end(), m.group("num")
+    if s and (text[s - 1] in "第+.-/" or text[s - 1].isdigit()):
+        return False
+    if e < len(text) and text[e] in "+年月日届期号版":
+        return False
+    if not num[0].isdigit():
+        # Chinese numerals: only round amounts (百余个, 三千多名), never counted names (三张清单)
+        if not (set(num) & set("百千") or m.group("more") or m.group("more2")):
+            return False
+    if view.inside_name(m.start(), m.end(), kinds=("organization", "event", "initiative")):
+        return False
+    if m.group("unit") in {"人"} and e < len(text) and text[e] in "论会":
+        return False
+    return True
+
+
+def _cn_value(s: str) -> float | None:
+    total, cur = 0, 0
+    for ch in s:
+        if ch in _CN:
+            cur = _CN[ch]
+        elif ch in _CN_UNIT:
+            total += (cur or 1) * _CN_UNIT[ch]
+            cur = 0
+        else:
+            return None
+    return float(total + cur)
+
+
+def _label_after(view: SentView, e: int) -> str:
+    """The noun phrase the number counts: tokens after it up to a verb or punctuation."""
+    text = view.text
+    label = ""
+    for s2, e2, pos in view.tokens:
+        if e2 <= e:
+            continue
+        if s2 < e:  # the token holding the unit may run on: "3个子" + "场景"
+            label = text[e:e2]
+            continue
+        word = text[s2:e2]
+        if pos in {"n", "nz", "vn", "a", "an", "nw", "ORG", "j"} or (pos == "w" and word in "“”") \
+                or (pos == "m" and not re.search(r"\d", word)):
+            label += text[s2:e2]
+            if len(label) > 12:
+                break
+            continue
+        break
+    label = label.strip("“”")
+    if label.startswith("的"):
+        label = label[1:]
+    return label
+
+
+def _label_before(view: SentView, s: int) -> str:
+    """When nothing follows (超500万元。), the noun phrase before the number: 奖金总额."""
+    text = view.text
+    m = re.search(r"([\u4e00-\u9fffA-Za-z]{2,10}?)(?:达到|达|为|约|共|超过|超|逾|累计)?$", text[:s])
+    return m.group(1) if m else ""

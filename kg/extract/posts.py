@@ -1,0 +1,114 @@
+"""Posts: a person with a title, in a body when the text names one.
+
+    市委书记袁家军                          (市委, 书记)
+    市委副书记、市长胡衡华                  (市委, 副书记) + (—, 市长): titles before one name
+    中国工程院院士、西安电子科技大学教授段宝岩  two posts
+    习近平总书记                            a title that may follow the name
+    两院院士                                no body recognised: the whole phrase is the title
+"""
+from __future__ import annotations
+
+import re
+
+from kg.document import PostFact
+from kg.vocab import strip_paren, vocab
+from kg.extract.view import Name, SentView, is_org_name
+
+_HONOUR = re.compile(r"(获得者|得主)$")
+
+
+def find_posts(view: SentView) -> tuple[list[PostFact], list[tuple[str, Name | None, str]]]:
+    """Posts of the persons in the sentence.
+
+    Returns the facts and, for each, the organization text it named (so the caller can
+    make sure an organization entity exists for it).
+    """
+    facts, orgs = [], []
+    for person in view.names_of("person"):
+        for title, org in _titles_before(view, person) + _titles_after(view, person):
+            facts.append(PostFact(person.text, title, org, view.evidence))
+            if org:
+                orgs.append((org, view.name_at(*_find(view, org, person.start), "organization"), title))
+    return facts, orgs
+
+
+def _find(view: SentView, org: str, before: int) -> tuple[int, int]:
+    i = view.text.rfind(org, 0, before)
+    return (i, i + len(org))
+
+
+def _titles_before(view: SentView, person: Name) -> list[tuple[str, str | None]]:
+    """Segments "[body]title" separated by 、 right before the name."""
+    v = vocab()
+    out: list[tuple[str, str | None]] = []
+    pos = person.start
+    while pos > 0:
+        seg_start = pos
+        while seg_start > 0 and view.text[seg_start - 1] not in "、，,；;。：:！？ \u3000\n":
+            seg_start -= 1
+        seg = view.text[seg_start:pos]
+        # the segment must not run over another person
+        if any(seg_start <= p.start < pos for p in view.names_of("person") if p is not person):
+            seg = view.text[max(p.end for p in view.names_of("person")
+                                if p is not person and seg_start <= p.start < pos):pos]
+        post = _split_post(view, seg, seg_start + len(view.text[seg_start:pos]) - len(seg))
+        if post is None:
+            if out and _HONOUR.search(seg) and seg_start > 0 and view.text[seg_start - 1] == "、":
+                pos = seg_start - 1
+                continue
+            break
+        out.append(post)
+        if seg_start == 0 or view.text[seg_start - 1] != "、" or len(seg) != pos - seg_start:
+            break
+        pos = seg_start - 1
+    return out
+
+
+def _split_post(view: SentView, seg: str, seg_start: int) -> tuple[str, str | None] | None:
+    v = vocab()
+    seg = seg.strip()
+    # drop a leading verb or preposition phrase (由…, 邀请了…): keep from the last name-like start
+    title = v.title_suffix(seg)
+    if not title:
+        return None
+    head = seg[: -len(title)]
+    head = _trim_head(view, head, seg_start)
+    if not head:
+        return (title, None)
+    if is_org_name(head):
+        return (title, head)
+    if len(head) <= 12 and re.fullmatch(r"[\w\u4e00-\u9fff()（）·\-]+", head) and not _has_verb(view, head, seg_start):
+        return (head + title, None)  # an unrecognised body: keep the whole phrase as the title
+    return (title, None)
+
+
+def _trim_head(view: SentView, head: str, seg_start: int) -> str:
+    """Cut what comes before the body's name: verbs, prepositions, the subject of the clause."""
+    cut = 0
+    for s, e, pos in view.tokens:
+        if seg_start <= s < seg_start + len(head) and pos in {"v", "p", "c", "u", "d", "r", "PER", "TIME", "vd"}:
+            cut = max(cut, min(e, seg_start + len(head)) - seg_start)
+    return head[cut:]
+
+
+def _has_verb(view: SentView, head: str, seg_start: int) -> bool:
+    return any(seg_start <= s < seg_start + len(head) and pos in {"v", "vd"} for s, _, pos in view.tokens)
+
+
+def _titles_after(view: SentView, person: Name) -> list[tuple[str, str | None]]:
+    """A title that may follow the name: 习近平总书记."""
+    v = vocab()
+    t = v.title_prefix(view.text[person.end:])
+    if t and "after" in v.titles.get(t, ()):
+        return [(t, None)]
+    return []
+
+
+def byline_posts(article, evidence) -> list[PostFact]:
+    """The reporter of an article holds the post 记者 at its media."""
+    if not article.reporter:
+        return []
+    return [PostFact(article.reporter, "记者", article.media or None, evidence)]
+
+
+__all__ = ["find_posts", "byline_posts", "strip_paren"]

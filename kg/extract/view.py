@@ -1,0 +1,186 @@
+"""A sentence seen in its own (local) coordinates, with the names found in it.
+
+Backends give tokens and mentions in document offsets; rules are easier to write over
+the sentence's NLP text (``Sentence.text``), so ``SentView`` converts them to local
+indices once and converts results back with ``Sentence.doc_span``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.document import Sentence, Span
+from kg.vocab import strip_paren, vocab
+
+#: POS tags that may stand inside an organization or event name (LAC tag set).
+NAME_POS = {"n", "nz", "nw", "ns", "nt", "LOC", "ORG", "vn", "a", "an", "m", "f", "s", "j", "nr"}
+PUNCT_IN_NAME = set("()（）·-“”《》\"+")
+_YEAR_TOKEN = re.compile(r"^(?:19|20)\d{2}年?度?$")
+SEPARATORS = "、，,；;：:。！？!?"
+
+
+@dataclass
+class Name:
+    start: int  # local
+    end: int
+    text: str
+    kind: str  # person | organization | place
+    categories: set[str] = field(default_factory=set)
+
+
+@dataclass
+class SentView:
+    sent: Sentence
+    text: str
+    tokens: list[tuple[int, int, str]]  # local (start, end, pos)
+    lac: list[tuple[int, int, str]]  # local backend mentions (start, end, LABEL)
+    names: list[Name] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, sent: Sentence) -> "SentView":
+        if sent.offsets is None:
+            def loc(o: int) -> int:
+                return o - sent.start
+            def loc_end(o: int) -> int:
+                return o - sent.start
+        else:
+            inv = {o: i for i, o in enumerate(sent.offsets)}
+
+            def loc(o: int) -> int:
+                return inv.get(o, 0)
+
+            def loc_end(o: int) -> int:
+                return inv.get(o - 1, -1) + 1
+        toks = [(loc(t.start), loc_end(t.end), t.pos) for t in sent.tokens]
+        ments = [(loc(m.start), loc_end(m.end), m.label) for m in sent.mentions]
+        return cls(sent, sent.text, toks, ments)
+
+    # -------------------------------------------------------------- helpers
+    def span(self, i: int, j: int) -> Span:
+        return self.sent.doc_span(i, j)
+
+    @property
+    def evidence(self) -> Span:
+        return self.sent.span
+
+    def token_at(self, i: int) -> int | None:
+        """Index of the token covering local position ``i``."""
+        for k, (s, e, _) in enumerate(self.tokens):
+            if s <= i < e:
+                return k
+        return None
+
+    def is_token_end(self, i: int) -> bool:
+        return any(e == i for _, e, _ in self.tokens) or i >= len(self.text)
+
+    def is_token_start(self, i: int) -> bool:
+        return any(s == i for s, _, _ in self.tokens) or i == 0
+
+    def names_of(self, kind: str) -> list[Name]:
+        return [n for n in self.names if n.kind == kind]
+
+    def name_at(self, i: int, j: int, kind: str | None = None) -> Name | None:
+        for n in self.names:
+            if n.start == i and n.end == j and (kind is None or n.kind == kind):
+                return n
+        return None
+
+    def inside_name(self, i: int, j: int, kinds=("organization", "event", "initiative")) -> bool:
+        return any(n.start <= i and j <= n.end and (n.start, n.end) != (i, j) and n.kind in kinds
+                   for n in self.names)
+
+    def expand_left(self, end_tok: int, *, allow=NAME_POS, allow_quotes=True, years=False,
+                    nouns_before_quote=False) -> int:
+        """Walk left from token ``end_tok`` over name-like tokens; return the local start.
+
+        A closing quote takes the whole quotation with it ("“揭榜挂帅”擂台赛"); with
+        ``years`` a leading year token is part of the name ("2025年世界城市日…活动").
+        """
+        start = self.tokens[end_tok][0]
+        k = end_tok - 1
+        while k >= 0:
+            s, e, pos = self.tokens[k]
+            word = self.text[s:e]
+            if nouns_before_quote and start < len(self.text) and self.text[start] == "“":
+                allow = allow & {"n", "nz", "nw", "LOC", "ORG", "j"}  # 创新“…”模式: 创新 is a verb here
+            if allow_quotes and word.endswith("”"):
+                q = self.text.rfind("“", 0, e - 1)
+                if q >= 0 and e - q <= 24 and "”" not in self.text[q:e - 1]:
+                    start = q
+                    while k >= 0 and self.tokens[k][0] > q:
+                        k -= 1
+                    if k >= 0 and self.tokens[k][0] == q:
+                        k -= 1
+                    continue
+            if years and pos in ("TIME", "m") and _YEAR_TOKEN.match(word):
+                start = s
+                k -= 1
+                continue
+            if pos in allow or (pos == "w" and all(c in PUNCT_IN_NAME for c in word)):
+                if pos == "w" and word in "“《" and not allow_quotes:
+                    break
+                start = s
+                k -= 1
+                continue
+            break
+        # never start on a closing bracket or an unbalanced opening quote
+        while start < len(self.text) and self.text[start] in ")）”》-—·+":
+            start += 1
+        return start
+
+
+def balanced(name: str) -> bool:
+    for o, c in ("()", "（）", "“”", "《》"):
+        if name.count(o) != name.count(c):
+            return False
+    return True
+
+
+def clean_name(name: str) -> str:
+    name = name.strip(" \t\u3000" + SEPARATORS)
+    while name and not balanced(name):
+        if name[0] in "(（“《":
+            name = name[1:]
+        elif name[-1] in ")）”》":
+            name = name[:-1]
+        else:
+            break
+    return name
+
+
+def org_categories(name: str, parent: str | None = None) -> set[str]:
+    """Categories from the name's suffix, the table of short forms and leading words;
+    a body inside a university is a university research unit."""
+    cats = _categories(name)
+    if parent and "University" in _categories(parent) and cats & {"Academy", "ResearchInstitute", "University"}:
+        cats = {"University", "ResearchInstitute"}
+    return cats
+
+
+def _categories(name: str) -> set[str]:
+    v = vocab()
+    core = strip_paren(name)
+    if core in v.bodies:
+        return set(v.bodies[core][1])
+    cats: set[str] = set()
+    suf = v.org_suffix(name)
+    if suf:
+        cats |= set(suf.categories)
+    for w, c in v.org_words.items():
+        if name.startswith(w):
+            cats = set(c) | (cats - {"GovernmentBody"} if "InternationalOrganization" in c else cats)
+    return cats
+
+
+def is_org_name(name: str) -> bool:
+    v = vocab()
+    core = strip_paren(name)
+    if core in v.bodies:
+        return True
+    suf = v.org_suffix(name)
+    if not suf or len(core) - len(suf.suffix) < 2 or re.search(r"[，,。；、“”]|^[\d一]", name):
+        return False
+    if any(core.endswith(w) for w in v.not_org):
+        return False
+    title = v.title_suffix(core)
+    return not (title and len(title) > len(suf.suffix))

@@ -1,0 +1,216 @@
+"""Link: canonical entities with stable keys; aliases merged within a document.
+
+Names are made canonical by rules that hold in every build, so the same entity gets the
+same key (and, in kg.map, the same IRI) in every document and every build:
+
+- short forms of bodies take the place the document is about: 市委 -> 中共重庆市委,
+  市公安局 -> 重庆市公安局, 省政府 -> 江西省人民政府; national short forms: 住建部 -> 住房和城乡建设部;
+- abbreviated parts of body names are spelled out: 发展改革委 -> 发展和改革委员会;
+- a short alias in brackets is an alias: 中国信息通信研究院（信通院）;
+- places: 重庆市 -> 重庆, 渝 -> 重庆; events: a leading year or 党的 does not make another event;
+- an initiative named by the tail of another one in the same document is that one
+  (基层智治体系 after “141”基层智治体系).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from kg.document import Document, Entity, EntityFact, key_of
+from kg.vocab import strip_paren, vocab
+
+__all__ = ["link", "Canon"]
+
+
+class Canon:
+    """Canonical names for one document."""
+
+    def __init__(self, doc: Document):
+        self.city, self.province = _home(doc)
+
+    def name(self, kind: str, name: str) -> str:
+        name = name.strip()
+        if kind == "organization":
+            return self.org(name)
+        if kind == "place":
+            return self.place(name)
+        return name
+
+    def org(self, name: str) -> str:
+        v = vocab()
+        core = strip_paren(name)
+        paren = name[len(core) + 1:-1] if core != name else ""
+        if paren and _abbreviates(paren, core):
+            name = core
+        if name in v.bodies:
+            long, _ = v.bodies[name]
+            if "{city}" in long and self.city:
+                return long.replace("{city}", self.city)
+            if "{province}" in long and self.province:
+                return long.replace("{province}", self.province)
+            if "{" not in long:
+                return long
+            return name
+        for short, long in v.abbreviations.items():
+            if short in name and long not in name:
+                name = name.replace(short, long)
+        if self.city and re.match(r"市(?!场|民|级|域)", name) and len(name) > 3:
+            return self.city + name
+        if self.province and re.match(r"省(?!级|内)", name) and len(name) > 3:
+            return self.province + name
+        return name
+
+    def place(self, name: str) -> str:
+        v = vocab()
+        for prov, (abbr, _) in v.provinces.items():
+            if name in (abbr, prov + "市", prov + "省"):
+                return prov
+        return name
+
+    def aliases(self, kind: str, name: str) -> set[str]:
+        out = set()
+        if kind == "organization":
+            core = strip_paren(name)
+            if core != name:
+                out |= {core, name[len(core) + 1:-1]}
+        return out
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """信通院 abbreviates 中国信息通信研究院: its characters appear in order, and it is short."""
+    if len(short) > 5 or len(short) >= len(long):
+        return False
+    it = iter(long)
+    return all(c in it for c in short)
+
+
+def _home(doc: Document) -> tuple[str | None, str | None]:
+    """The city and the province the document is about: its most named province-level place.
+
+    Municipalities (北京, 上海, 天津, 重庆) are cities whose bodies are 市委, 市政府 …
+    """
+    v = vocab()
+    counts: Counter[str] = Counter()
+    for e in doc.facts.entities:
+        if e.kind in ("place", "initiative", "organization", "event"):
+            for prov, (abbr, _) in v.provinces.items():
+                if prov in e.name or (e.kind == "place" and e.name == abbr):
+                    counts[prov] += 1
+    if not counts:
+        return None, None
+    top = counts.most_common(1)[0][0]
+    if v.provinces[top][1] == "municipality":
+        return top, None
+    return None, top
+
+
+def _event_key(name: str) -> str:
+    k = key_of(name)
+    k = re.sub(r"^(?:19|20)\d{2}年?度?", "", k)
+    return re.sub(r"^党的", "", k)
+
+
+def link(doc: Document) -> Document:
+    """Fill ``doc.entities`` and rewrite the facts' names to canonical names."""
+    canon = Canon(doc)
+    groups: dict[tuple[str, str], Entity] = {}
+    by_surface: dict[tuple[str, str], str] = {}  # (kind, surface) -> canonical name
+
+    def key(kind: str, name: str) -> str:
+        return _event_key(name) if kind == "event" else key_of(name)
+
+    def canonical(kind: str, name: str) -> str:
+        if (kind, name) in by_surface:
+            return by_surface[(kind, name)]
+        c = canon.name(kind, name)
+        by_surface[(kind, name)] = c
+        return c
+
+    def add(f: EntityFact) -> Entity:
+        name = canonical(f.kind, f.name)
+        k = (f.kind, key(f.kind, name))
+        e = groups.get(k)
+        if e is None:
+            e = groups[k] = Entity(f.kind, k[1], name)
+        elif f.kind == "event" and len(name) > len(e.name):
+            e.aliases.add(e.name)
+            e.name = name  # the fullest form (with its year) names the event
+        if f.name != e.name:
+            e.aliases.add(f.name)
+        e.aliases |= canon.aliases(f.kind, name) | f.aliases
+        e.categories |= f.categories
+        if f.evidence not in e.evidence:
+            e.evidence.append(f.evidence)
+        e.date = e.date or f.date
+        e.count = e.count or f.count
+        e.also_place = e.also_place or f.also_place
+        return e
+
+    for f in doc.facts.entities:
+        add(f)
+    _merge_tails(groups, by_surface)
+    # references between entities, now that every name is known
+    for f in doc.facts.entities:
+        e = groups[(f.kind, key(f.kind, canonical(f.kind, f.name)))]
+        if f.part_of and not e.part_of:
+            parent = _ensure(groups, f.kind, canonical(f.kind, f.part_of), f.evidence, key)
+            if parent is not e:
+                e.part_of = parent.key
+        if f.place and not e.place:
+            e.place = _ensure(groups, "place", canonical("place", f.place), f.evidence, key).key
+        if f.components and not e.components:
+            e.components = [_ensure(groups, "initiative", c, f.evidence, key, component=True).key
+                            for c in f.components]
+    for e in groups.values():
+        e.aliases.discard(e.name)
+    doc.entities = groups
+    _rewrite_facts(doc, canonical, groups, key)
+    return doc
+
+
+def _ensure(groups, kind, name, evidence, key, component=False) -> Entity:
+    k = (kind, key(kind, name))
+    if k not in groups:
+        groups[k] = Entity(kind, k[1], name, evidence=[evidence],
+                           categories={"Component"} if component else set())
+    return groups[k]
+
+
+def _merge_tails(groups: dict, by_surface: dict) -> None:
+    """An initiative named by the tail of exactly one longer initiative is that initiative."""
+    inits = [e for (k, _), e in groups.items() if k == "initiative"]
+    for short in sorted(inits, key=lambda e: len(e.key)):
+        longer = [e for e in inits if e is not short and len(e.key) > len(short.key)
+                  and e.key.endswith(short.key) and ("initiative", e.key) in groups]
+        if len(longer) != 1 or len(short.key) < 5:
+            continue
+        target = longer[0]
+        target.aliases |= short.aliases | {short.name}
+        target.evidence += [s for s in short.evidence if s not in target.evidence]
+        target.categories |= short.categories
+        del groups[("initiative", short.key)]
+        for sk, c in list(by_surface.items()):
+            if sk[0] == "initiative" and c == short.name:
+                by_surface[sk] = target.name
+
+
+def _rewrite_facts(doc: Document, canonical, groups, key) -> None:
+    def name_of(kind: str, name: str | None) -> str | None:
+        if not name:
+            return name
+        c = canonical(kind, name)
+        e = groups.get((kind, key(kind, c)))
+        return e.name if e else c
+
+    for p in doc.facts.posts:
+        p.person = name_of("person", p.person)
+        p.org = name_of("organization", p.org)
+    for r in doc.facts.roles:
+        r.event = name_of("event", r.event)
+        r.agent = name_of(r.agent_kind, r.agent)
+    for a in doc.facts.agreements:
+        a.parties = list(dict.fromkeys(name_of("organization", p) for p in a.parties))
+        a.event = name_of("event", a.event)
+    for i in doc.facts.indicators:
+        if i.subject and i.subject_kind:
+            i.subject = name_of(i.subject_kind, i.subject)

@@ -1,0 +1,116 @@
+"""Rule vocabulary of the extractor and the linker, read from kg/data/rules/*.txt.
+
+Every file is UTF-8 text, one entry a line, TAB-separated columns, ``#`` starts a comment.
+The vocabulary is general Chinese public-life language (post titles, body-type suffixes,
+event nouns, agreement types, units); it never names the people or bodies of an article.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RULES = Path(__file__).resolve().parent / "data" / "rules"
+
+
+def _rows(name: str) -> list[list[str]]:
+    text = (RULES / name).read_text(encoding="utf-8")
+    rows = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        rows.append([c.strip() for c in line.split("\t")])
+    return rows
+
+
+@dataclass(frozen=True)
+class OrgSuffix:
+    suffix: str
+    categories: frozenset[str]
+    after: tuple[str, ...] = ()  # the suffix counts only after one of these strings
+
+
+@dataclass
+class Vocab:
+    titles: dict[str, set[str]] = field(default_factory=dict)  # title -> flags
+    org_suffixes: list[OrgSuffix] = field(default_factory=list)  # longest first
+    org_words: dict[str, set[str]] = field(default_factory=dict)
+    bodies: dict[str, tuple[str, set[str]]] = field(default_factory=dict)
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    event_nouns: dict[str, str] = field(default_factory=dict)
+    generic_event_words: set[str] = field(default_factory=set)
+    agreement_types: list[str] = field(default_factory=list)  # longest first
+    initiative_heads: dict[str, str] = field(default_factory=dict)
+    role_verbs: list[tuple[str, str, str]] = field(default_factory=list)  # (verb, role, mode)
+    units: list[str] = field(default_factory=list)  # longest first
+    not_org: tuple[str, ...] = ()
+    provinces: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (abbr, level)
+
+    def title_suffix(self, text: str) -> str | None:
+        """The longest post title that ends ``text``."""
+        for n in range(min(len(text), self._max_title), 0, -1):
+            if text[-n:] in self.titles:
+                return text[-n:]
+        return None
+
+    def title_prefix(self, text: str) -> str | None:
+        """The longest post title that starts ``text``."""
+        for n in range(min(len(text), self._max_title), 0, -1):
+            if text[:n] in self.titles:
+                return text[:n]
+        return None
+
+    def org_suffix(self, name: str) -> OrgSuffix | None:
+        """The longest organization suffix that ends ``name`` (trailing "(…)" ignored)."""
+        core = strip_paren(name)
+        for s in self.org_suffixes:
+            if core.endswith(s.suffix) and len(core) > len(s.suffix):
+                head = core[: -len(s.suffix)]
+                if s.after and not head.endswith(s.after):
+                    continue
+                return s
+        return None
+
+    def event_noun(self, name: str) -> str | None:
+        for n in sorted(self.event_nouns, key=len, reverse=True):
+            if name.endswith(n):
+                return n
+        return None
+
+    @functools.cached_property
+    def _max_title(self) -> int:
+        return max(map(len, self.titles))
+
+
+def strip_paren(name: str) -> str:
+    """``中央党校(国家行政学院)`` -> ``中央党校``; names without a trailing "(…)" unchanged."""
+    for o, c in (("(", ")"), ("（", "）")):
+        if name.endswith(c) and o in name:
+            return name[: name.rindex(o)]
+    return name
+
+
+@functools.lru_cache(maxsize=1)
+def vocab() -> Vocab:
+    v = Vocab()
+    v.titles = {r[0]: set(r[1:]) for r in _rows("titles.txt")}
+    sufs = []
+    for r in _rows("org_suffixes.txt"):
+        after = ()
+        if len(r) > 2 and r[2].startswith("after="):
+            after = tuple(r[2][6:].split(","))
+        sufs.append(OrgSuffix(r[0], frozenset(r[1].split(",")), after))
+    v.org_suffixes = sorted(sufs, key=lambda s: len(s.suffix), reverse=True)
+    v.org_words = {r[0]: set(r[1].split(",")) for r in _rows("org_words.txt")}
+    v.bodies = {r[0]: (r[1], set(r[2].split(","))) for r in _rows("bodies.txt")}
+    v.abbreviations = {r[0]: r[1] for r in _rows("abbreviations.txt")}
+    v.event_nouns = {r[0]: r[1] for r in _rows("event_nouns.txt")}
+    v.generic_event_words = {r[0] for r in _rows("generic_event_words.txt")}
+    v.agreement_types = sorted((r[0] for r in _rows("agreement_types.txt")), key=len, reverse=True)
+    v.initiative_heads = {r[0]: r[1] for r in _rows("initiative_suffixes.txt")}
+    v.role_verbs = sorted(((r[0], r[1], r[2]) for r in _rows("role_verbs.txt")),
+                          key=lambda r: len(r[0]), reverse=True)
+    v.provinces = {r[0]: (r[1], r[2]) for r in _rows("provinces.txt")}
+    v.not_org = tuple(r[0] for r in _rows("not_org.txt"))
+    v.units = sorted((r[0] for r in _rows("units.txt")), key=len, reverse=True)
+    return v
