@@ -77,7 +77,10 @@ class Canon:
 
 
 def _abbreviates(short: str, long: str) -> bool:
-    """信通院 abbreviates 中国信息通信研究院: its characters appear in order, and it is short."""
+    """信通院 abbreviates 中国信息通信研究院: its characters appear in order, and it is short;
+    a Latin acronym (CCF) abbreviates any name."""
+    if re.fullmatch(r"[A-Z][A-Za-z0-9&-]{1,9}", short):
+        return True
     if len(short) > 5 or len(short) >= len(long):
         return False
     it = iter(long)
@@ -105,9 +108,11 @@ def _home(doc: Document) -> tuple[str | None, str | None]:
 
 
 def _event_key(name: str) -> str:
-    k = key_of(name)
-    k = re.sub(r"^(?:19|20)\d{2}年?度?", "", k)
+    k = re.sub(r"[()]", "", key_of(name))
     return re.sub(r"^党的", "", k)
+
+
+_YEAR = re.compile(r"^(?:19|20)\d{2}年?度?")
 
 
 def link(doc: Document) -> Document:
@@ -132,9 +137,6 @@ def link(doc: Document) -> Document:
         e = groups.get(k)
         if e is None:
             e = groups[k] = Entity(f.kind, k[1], name)
-        elif f.kind == "event" and len(name) > len(e.name):
-            e.aliases.add(e.name)
-            e.name = name  # the fullest form (with its year) names the event
         if f.name != e.name:
             e.aliases.add(f.name)
         e.aliases |= canon.aliases(f.kind, name) | f.aliases
@@ -146,6 +148,12 @@ def link(doc: Document) -> Document:
         e.also_place = e.also_place or f.also_place
         return e
 
+    for f in doc.facts.entities:  # 中国信息通信研究院（信通院）: 信通院 names the same body
+        if f.kind == "organization":
+            core = strip_paren(f.name)
+            paren = f.name[len(core) + 1:-1] if core != f.name else ""
+            if paren and _abbreviates(paren, core):
+                by_surface[("organization", paren)] = canon.name("organization", core)
     for f in doc.facts.entities:
         add(f)
     _merge_tails(groups, by_surface)
@@ -177,20 +185,32 @@ def _ensure(groups, kind, name, evidence, key, component=False) -> Entity:
 
 
 def _merge_tails(groups: dict, by_surface: dict) -> None:
-    """An initiative named by the tail of exactly one longer initiative is that initiative."""
-    inits = [e for (k, _), e in groups.items() if k == "initiative"]
-    for short in sorted(inits, key=lambda e: len(e.key)):
-        longer = [e for e in inits if e is not short and len(e.key) > len(short.key)
-                  and e.key.endswith(short.key) and ("initiative", e.key) in groups]
-        if len(longer) != 1 or len(short.key) < 5:
+    """Merge names that are short forms of exactly one fuller name in the same document.
+
+    An initiative named by the tail of a longer one (基层智治体系, “141”基层智治体系); an event
+    named without the year another mention gives (世界城市日智慧城市论坛, 2025世界城市日智慧城市论坛).
+    """
+    for kind, same in (("initiative", lambda short, e: e.key.endswith(short.key) and len(short.key) >= 5),
+                       ("event", lambda short, e: _YEAR.sub("", e.key) == short.key)):
+        _merge_kind(groups, by_surface, kind, same)
+
+
+def _merge_kind(groups: dict, by_surface: dict, kind: str, same) -> None:
+    ents = [e for (k, _), e in groups.items() if k == kind]
+    for short in sorted(ents, key=lambda e: len(e.key)):
+        longer = [e for e in ents if e is not short and len(e.key) > len(short.key)
+                  and same(short, e) and (kind, e.key) in groups]
+        if len(longer) != 1:
             continue
         target = longer[0]
         target.aliases |= short.aliases | {short.name}
         target.evidence += [s for s in short.evidence if s not in target.evidence]
         target.categories |= short.categories
-        del groups[("initiative", short.key)]
+        target.date = target.date or short.date
+        target.place = target.place or short.place
+        del groups[(kind, short.key)]
         for sk, c in list(by_surface.items()):
-            if sk[0] == "initiative" and c == short.name:
+            if sk[0] == kind and c == short.name:
                 by_surface[sk] = target.name
 
 

@@ -54,15 +54,23 @@ def find_events(view: SentView) -> list[EventMention]:
         start = end - len(name)
         if any(a <= start and end <= b for a, b in taken):
             continue
+        if start and text[start - 1] == "暨" and out and out[-1].end == start - 1:
+            prev = out.pop()  # A发布会暨B论坛 is one event
+            taken.pop()
+            start = prev.start
+            name = text[start:end]
         generic = _generic(name, noun)
         after = text[end:]
         held = HELD.match(after)
-        em = EventMention(start, end, None if generic else name, v.event_nouns[noun], bool(held))
+        held_before = re.search(r"(?:举行|召开|举办|主办)(?:了|的)?$", text[:start])
+        em = EventMention(start, end, None if generic else name, v.event_nouns[noun],
+                          bool(held or held_before))
         if held and held.group(1):
             em.place = clean_name(held.group(1))
         out.append(em)
         taken.append((start, end))
-    return out
+    # a name inside a longer one is part of it ("…擂台赛新一代…颁奖仪式")
+    return [e for e in out if not any(o is not e and o.start <= e.start and e.end <= o.end for o in out)]
 
 
 def _generic(name: str, noun: str) -> bool:

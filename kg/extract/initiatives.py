@@ -24,7 +24,8 @@ _BUILD_VERBS = ("实施", "推进", "推动", "建设", "打造", "构建", "完
 _NOT_NAME = re.compile(r"[、，,的是和与及或个]|^[\d.]")
 _GENERIC_HEAD = {"体系", "平台", "系统", "中心", "工程", "模式", "机制", "行动", "清单", "计划", "规划",
                  "战略", "框架", "指数", "场景", "板块", "网格", "标准", "底座", "集群", "基地"}
-_DETERMINERS = ("全市", "全省", "全国", "各", "该", "本", "此", "有关", "相关", "这", "其", "一批", "全")
+_DETERMINERS = ("全市", "全省", "全国", "各", "该", "本", "此", "有关", "相关", "这", "其", "一批", "全",
+                "好")  # 实施好X: 好 completes the verb
 _DIGITAL_PLACE = re.compile(r"(数字|智慧)(?=[\u4e00-\u9fff])")
 
 
@@ -81,6 +82,8 @@ def _headed(view: SentView, taken) -> list[InitiativeMention]:
             continue
         start = min(view.expand_left(k, allow=_INIT_POS, nouns_before_quote=True), m.start())
         start = _trim_determiners(view, start, end)
+        if text[start:end].count("“") > text[start:end].count("”") and text[end:end + 1] == "”":
+            end += 1  # 数字经济“一号工程”: the head is inside the quote
         name = clean_name(text[start:end])
         start = end - len(name)
         if not _good_name(name, m.group(0)) or _overlaps(start, end, taken + out):
