@@ -1,0 +1,118 @@
+"""Extraction rules on small hand-written articles (not the seed): each case states one
+kind of fact the rules must find, in wording the seed does not use."""
+from __future__ import annotations
+
+import pytest
+
+from kg.annotate import annotate, get_backend
+from kg.extract import extract
+from kg.link import link
+from kg.read import read_text
+
+
+@pytest.fixture(scope="module")
+def lac():
+    return get_backend("lac")
+
+
+def run(text: str, lac, meta=None):
+    doc = read_text(text, "case.txt", meta=meta)
+    return link(extract(annotate(doc, lac)))
+
+
+def names(doc, kind):
+    return {e.name for (k, _), e in doc.entities.items() if k == kind}
+
+
+def test_extract_posts_titles_before_one_name(lac):
+    doc = run("省委副书记、省长王建国主持会议。浙江大学副校长李明出席。", lac)
+    posts = {(p.person, p.title, p.org) for p in doc.facts.posts}
+    assert ("王建国", "省长", None) in posts
+    assert any(p[0] == "王建国" and p[1] == "副书记" and p[2] and p[2].endswith("省委") for p in posts)
+    assert ("李明", "副校长", "浙江大学") in posts
+
+
+def test_extract_posts_two_bodies_for_one_person(lac):
+    doc = run("中国科学院院士、复旦大学教授张伟作主旨演讲。", lac)
+    posts = {(p.person, p.title, p.org) for p in doc.facts.posts}
+    assert ("张伟", "院士", "中国科学院") in posts
+    assert ("张伟", "教授", "复旦大学") in posts
+
+
+def test_extract_organizations_with_categories_and_parent(lac):
+    doc = run("武汉大学信息管理学院与华为技术有限公司签署战略合作协议。", lac)
+    orgs = {e.name: e for (k, _), e in doc.entities.items() if k == "organization"}
+    assert "华为技术有限公司" in orgs and "Company" in orgs["华为技术有限公司"].categories
+    child = orgs["武汉大学信息管理学院"]
+    assert "University" in child.categories
+    assert child.part_of == orgs["武汉大学"].key
+
+
+def test_extract_agreement_parties_type_title(lac):
+    text = "5月12日，2024数字城市峰会在成都举行。会上，四川大学、成都市大数据中心与腾讯云计算有限公司签订“城市治理联合实验室”合作协议。"
+    doc = run(text, lac, meta={"date": "2024-05-13"})
+    [a] = doc.facts.agreements
+    assert a.type == "合作协议"
+    assert a.title == "“城市治理联合实验室”合作协议"
+    assert set(a.parties) >= {"四川大学", "腾讯云计算有限公司"}
+    assert a.date == "2024-05-12"
+    assert a.event == "2024数字城市峰会"
+
+
+def test_extract_event_date_place_and_roles(lac):
+    text = "3月8日，全市数字政府建设工作会议在市政府会议中心召开。市长李强主持会议，副市长赵敏出席并讲话。"
+    doc = run(text, lac, meta={"date": "2023-03-09"})
+    events = {e.name: e for (k, _), e in doc.entities.items() if k == "event"}
+    [name] = [n for n in events if n.endswith("工作会议")]
+    assert events[name].date == "2023-03-08"
+    roles = {(r.agent, r.role) for r in doc.facts.roles}
+    assert ("李强", "chair") in roles
+    assert ("赵敏", "attendee") in roles and ("赵敏", "speaker") in roles
+
+
+def test_extract_event_without_year_stays_yearless(lac):
+    doc = run("6月1日，智慧交通推进会召开。", lac)
+    [e] = [e for (k, _), e in doc.entities.items() if k == "event"]
+    assert e.date == "--06-01"
+
+
+def test_extract_counted_initiative_with_parts(lac):
+    doc = run("要统筹推进智慧交通、智慧医疗、智慧教育、智慧养老四大应用平台建设。", lac)
+    inits = {e.name: e for (k, _), e in doc.entities.items() if k == "initiative"}
+    plat = inits["四大应用平台"]
+    assert plat.count == 4
+    parts = [doc.entities[("initiative", c)].name for c in plat.components]
+    assert parts == ["智慧交通", "智慧医疗", "智慧教育", "智慧养老"]
+
+
+def test_extract_quoted_initiative_with_head(lac):
+    doc = run("深入实施“一圈两群”协同发展机制，加快建设“渝快办”政务服务平台。", lac)
+    found = names(doc, "initiative")
+    assert "“一圈两群”协同发展机制" in found
+    assert any("渝快办" in n for n in found)
+
+
+@pytest.mark.parametrize("text,value,unit,approx", [
+    ("全省已建成5G基站8.5万个。", 85000, "个", None),
+    ("吸引了300余家企业参展。", 300, "家", "more-than"),
+    ("项目总投资超20亿元。", 2_000_000_000, "元", "more-than"),
+    ("覆盖全国千余个县。", 1000, "个", "more-than"),
+])
+def test_extract_numbers(lac, text, value, unit, approx):
+    doc = run(text, lac)
+    got = [(i.value, i.unit, i.approx) for i in doc.facts.indicators]
+    assert (value, unit, approx) in got
+
+
+@pytest.mark.parametrize("text", ["2024年3月8日召开了第三次会议。", "实施三年行动计划，建设六大平台。"])
+def test_extract_numbers_skip_dates_ordinals_and_counted_names(lac, text):
+    doc = run(text, lac)
+    assert doc.facts.indicators == []
+
+
+def test_extract_every_fact_has_evidence_inside_the_text(lac):
+    doc = run("市委书记刘洋在全市数字化改革大会上讲话。会议由市长孙丽主持。", lac)
+    spans = [p.evidence for p in doc.facts.posts] + [r.evidence for r in doc.facts.roles]
+    assert spans
+    for s in spans:
+        assert 0 <= s.start < s.end <= len(doc.text)

@@ -1,0 +1,59 @@
+"""Linking: canonical names, aliases merged, keys deterministic."""
+from __future__ import annotations
+
+from kg.document import Article, Document, EntityFact, Facts, PostFact, Span, key_of
+from kg.link import link
+
+
+def doc_with(*facts: EntityFact, posts=()) -> Document:
+    d = Document(path="x.txt", id="x.txt", text="x" * 100, articles=[Article(0, 100)])
+    d.facts = Facts(entities=list(facts), posts=list(posts))
+    return d
+
+
+def ent(kind, name, **kw):
+    return EntityFact(kind, name, Span(0, 10), **kw)
+
+
+def test_link_short_forms_take_the_home_city():
+    d = link(doc_with(ent("place", "杭州"), ent("place", "浙江"), ent("place", "浙江"),
+                      ent("organization", "省委"), ent("organization", "省政府"),
+                      ent("organization", "省大数据局")))
+    orgs = {e.name for (k, _), e in d.entities.items() if k == "organization"}
+    assert {"中共浙江省委", "浙江省人民政府", "浙江省大数据局"} <= orgs
+
+
+def test_link_municipality_bodies():
+    d = link(doc_with(ent("place", "上海"), ent("organization", "市委"), ent("organization", "市发改委")))
+    orgs = {e.name for (k, _), e in d.entities.items() if k == "organization"}
+    assert {"中共上海市委", "上海市发展和改革委员会"} <= orgs
+
+
+def test_link_merges_aliases_and_keeps_them():
+    d = link(doc_with(ent("organization", "国家数据局（NDA）"), ent("organization", "NDA"),
+                      ent("place", "沪"), ent("place", "上海市")))
+    [org] = [e for (k, _), e in d.entities.items() if k == "organization"]
+    assert org.name == "国家数据局" and "NDA" in org.aliases
+    [place] = [e for (k, _), e in d.entities.items() if k == "place"]
+    assert place.name == "上海" and {"沪", "上海市"} <= place.aliases
+
+
+def test_link_rewrites_facts_and_is_deterministic():
+    facts = (ent("person", "王五"), ent("organization", "住建部"))
+    posts = [PostFact("王五", "部长", "住建部", Span(0, 10))]
+    a, b = link(doc_with(*facts, posts=posts)), link(doc_with(*facts, posts=[PostFact("王五", "部长", "住建部", Span(0, 10))]))
+    assert a.facts.posts[0].org == "住房和城乡建设部"
+    assert sorted(a.entities) == sorted(b.entities)
+    assert ("organization", key_of("住房和城乡建设部")) in a.entities
+
+
+def test_link_yearless_event_joins_the_dated_one():
+    d = link(doc_with(ent("event", "2024智慧城市博览会", date="2024-05-01"), ent("event", "智慧城市博览会")))
+    [e] = [e for (k, _), e in d.entities.items() if k == "event"]
+    assert e.name == "2024智慧城市博览会" and "智慧城市博览会" in e.aliases
+
+
+def test_link_initiative_tail_is_an_alias():
+    d = link(doc_with(ent("initiative", "“一网统管”城市运行体系"), ent("initiative", "城市运行体系")))
+    inits = [e for (k, _), e in d.entities.items() if k == "initiative"]
+    assert len(inits) == 1 and "城市运行体系" in inits[0].aliases
