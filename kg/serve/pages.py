@@ -1,0 +1,3 @@
+"""Web page routes (filled in below)."""
+def routes(options):
+    return []

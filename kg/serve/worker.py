@@ -1,0 +1,220 @@
+"""Query worker processes: each opens the store itself; a query past its time limit is killed.
+
+pyoxigraph cannot cancel a running query (a sort or an aggregate works before the first row
+comes out), so every query runs in a worker process the server can kill. The answer is fully
+serialized in the worker before it is sent back: a timeout never leaves a half-written body.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+import time
+from dataclasses import dataclass
+
+from . import formats
+
+
+class QueryTimeout(Exception):
+    """The query ran past the wall-clock limit and its worker was stopped."""
+
+
+class Busy(Exception):
+    """No worker became free within the time limit."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where workers find the data: an on-disk store folder, or N-Quads to load in memory."""
+
+    path: str | None = None
+    nquads: bytes | None = None
+    writable: bool = False
+
+
+def _open(source: Source):
+    from pyoxigraph import RdfFormat, Store
+
+    if source.path is None:
+        store = Store()
+        store.bulk_load(source.nquads or b"", format=RdfFormat.N_QUADS)
+        return store
+    return Store(source.path) if source.writable else Store.read_only(source.path)
+
+
+def _terms(iris):
+    from pyoxigraph import NamedNode
+
+    return None if iris is None else [NamedNode(i) for i in iris]
+
+
+def _run(store, p: dict):
+    """Evaluate a query with the protocol's dataset: the union of named graphs by default."""
+    kwargs = {"base_iri": p.get("base_iri")}
+    if p.get("default_graph") is not None or p.get("named_graphs") is not None:
+        kwargs["default_graph"] = _terms(p.get("default_graph") or [])
+        kwargs["named_graphs"] = _terms(p.get("named_graphs"))
+    elif not p.get("query_dataset"):  # FROM / FROM NAMED in the query choose the dataset
+        kwargs["use_default_graph_as_union"] = True
+    return store.query(p["query"], **kwargs)
+
+
+def _query(store, p: dict):
+    from pyoxigraph import QueryBoolean, QuerySolutions
+
+    result = _run(store, p)
+    cap, headers = p["max_rows"], {}
+    if isinstance(result, QueryBoolean):
+        fmt = formats.choose("results", p.get("accept"), p.get("format"))
+        return ("ok", formats.media_type(fmt), formats.boolean_bytes(result, fmt), headers)
+    if isinstance(result, QuerySolutions):
+        fmt = formats.choose("results", p.get("accept"), p.get("format"))
+        variables = [v.value for v in result.variables]
+        rows = _take(([s[v] for v in variables] for s in result), cap, headers)
+        return ("ok", formats.media_type(fmt), formats.select_bytes(variables, rows, fmt), headers)
+    fmt = formats.choose("graph", p.get("accept"), p.get("format"))
+    triples = _take(iter(result), cap, headers)
+    return ("ok", formats.media_type(fmt), formats.graph_bytes(triples, fmt), headers)
+
+
+def _take(items, cap: int, headers: dict) -> list:
+    out = []
+    for item in items:
+        if len(out) == cap:
+            headers["X-KG-Truncated"] = f"true; max-rows={cap}"
+            break
+        out.append(item)
+    return out
+
+
+def _plain(t):
+    """A term as a picklable tuple: (kind, value, language, datatype)."""
+    from pyoxigraph import BlankNode, Literal, NamedNode
+
+    if t is None:
+        return None
+    if isinstance(t, NamedNode):
+        return ("uri", t.value, None, None)
+    if isinstance(t, BlankNode):
+        return ("bnode", t.value, None, None)
+    if isinstance(t, Literal):
+        return ("literal", t.value, t.language, t.datatype.value)
+    return ("triple", str(t), None, None)
+
+
+def _rows(store, p: dict):
+    result = _run(store, p)
+    if isinstance(result, bool) or type(result).__name__ == "QueryBoolean":
+        return ("ok", ["boolean"], [[("literal", str(bool(result)).lower(), None, None)]])
+    variables = [v.value for v in result.variables]
+    rows = _take(([_plain(s[v]) for v in variables] for s in result), p["max_rows"], {})
+    return ("ok", variables, rows)
+
+
+def _update(store, p: dict):
+    store.update(p["update"], base_iri=p.get("base_iri"))
+    return ("ok",)
+
+
+def _graphs(store, _p):
+    return ("ok", sorted(g.value for g in store.named_graphs() if hasattr(g, "value")))
+
+
+HANDLERS = {"query": _query, "rows": _rows, "update": _update, "graphs": _graphs}
+
+
+def _main(conn, source: Source) -> None:  # runs in the worker process
+    store = _open(source)
+    conn.send(("ready",))
+    while True:
+        try:
+            op, payload = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer = HANDLERS[op](store, payload)
+        except SyntaxError as err:
+            answer = ("error", 400, f"syntax error: {err}")
+        except formats.NotAcceptable as err:
+            answer = ("error", 406, str(err))
+        except Exception as err:  # noqa: BLE001 - the worker must answer, never die silently
+            answer = ("error", 500, f"{type(err).__name__}: {err}")
+        conn.send(answer)
+
+
+class _Worker:
+    def __init__(self, ctx, source: Source):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_main, args=(child, source), daemon=True)
+        self.proc.start()
+        child.close()
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """A fixed number of worker processes; ``call`` runs one operation with a deadline."""
+
+    def __init__(self, source: Source, size: int = 2):
+        self.source = source
+        self._ctx = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        for _ in range(size):
+            self._start(wait=True)
+
+    def _start(self, wait: bool) -> None:
+        worker = _Worker(self._ctx, self.source)
+        with self._lock:
+            self._all.add(worker)
+
+        def ready():
+            try:
+                worker.conn.recv()
+            except (EOFError, OSError):
+                return self._retire(worker)
+            self._idle.put(worker)
+
+        if wait:
+            ready()
+        else:
+            threading.Thread(target=ready, daemon=True).start()
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._all.discard(worker)
+
+    def call(self, op: str, payload: dict | None = None, timeout: float = 30.0):
+        """Run ``op`` in a free worker; raise QueryTimeout (worker killed) or Busy."""
+        deadline = time.monotonic() + timeout
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise Busy(f"all workers stayed busy for {timeout:g} s") from None
+        try:
+            if worker.conn.poll(0):  # stale bytes: never reuse such a worker
+                raise EOFError
+            worker.conn.send((op, payload or {}))
+            if worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                answer = worker.conn.recv()
+                self._idle.put(worker)
+                return answer
+        except (EOFError, OSError, BrokenPipeError):
+            self._retire(worker)
+            self._start(wait=False)
+            return ("error", 500, "the query worker died (out of memory?); it was restarted")
+        self._retire(worker)
+        self._start(wait=False)
+        raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+
+    def close(self) -> None:
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for w in workers:
+            w.kill()

@@ -1,0 +1,167 @@
+"""The SPARQL 1.1 Protocol endpoint, in process, over a tiny store built here."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("starlette")
+pyoxigraph = pytest.importorskip("pyoxigraph")
+from starlette.testclient import TestClient  # noqa: E402
+
+from kg.serve import ServeOptions, create_app  # noqa: E402
+
+EX = "http://example.org/"
+NQUADS = f"""
+<{EX}cq> <http://www.w3.org/2000/01/rdf-schema#label> "数字重庆"@zh <{EX}doc1> .
+<{EX}cq> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{EX}Initiative> <{EX}doc1> .
+<{EX}yuan> <http://www.w3.org/2000/01/rdf-schema#label> "袁家军"@zh <{EX}doc1> .
+<{EX}yuan> <{EX}holds> <{EX}post1> <{EX}doc2> .
+<{EX}post1> <{EX}count> "6"^^<http://www.w3.org/2001/XMLSchema#integer> <{EX}doc2> .
+"""
+
+
+def make_store(tmp_path, nquads: str = NQUADS):
+    path = tmp_path / "store"
+    store = pyoxigraph.Store(str(path))
+    store.bulk_load(nquads.encode(), format=pyoxigraph.RdfFormat.N_QUADS)
+    store.flush()
+    del store
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    build = make_store(tmp_path_factory.mktemp("build"))
+    with TestClient(create_app(build, ServeOptions(workers=2, timeout=10))) as c:
+        yield c
+
+
+SELECT = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?s"
+
+
+def test_serve_get_select_json_uses_union_of_named_graphs(client):
+    r = client.get("/sparql", params={"query": SELECT})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/sparql-results+json")
+    rows = r.json()["results"]["bindings"]
+    assert [b["label"]["value"] for b in rows] == ["数字重庆", "袁家军"]
+    assert rows[0]["label"]["xml:lang"] == "zh"
+
+
+def test_serve_post_form_and_direct(client):
+    r1 = client.post("/sparql", data={"query": SELECT})
+    r2 = client.post("/sparql", content=SELECT.encode(),
+                     headers={"content-type": "application/sparql-query"})
+    assert r1.status_code == r2.status_code == 200
+    assert r1.json() == r2.json()
+
+
+@pytest.mark.parametrize("accept,fmt,media,needle", [
+    ("application/sparql-results+xml", None, "application/sparql-results+xml", "<literal xml:lang"),
+    ("text/csv", None, "text/csv", "s,label"),
+    ("text/tab-separated-values", None, "text/tab-separated-values", "?s\t?label"),
+    ("text/html", "csv", "text/csv", "数字重庆"),
+    (None, "json", "application/sparql-results+json", '"bindings"'),
+])
+def test_serve_select_formats(client, accept, fmt, media, needle):
+    params = {"query": SELECT, **({"format": fmt} if fmt else {})}
+    r = client.get("/sparql", params=params, headers={"accept": accept} if accept else {})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith(media)
+    assert needle in r.text
+
+
+@pytest.mark.parametrize("accept,media,needle", [
+    ("text/turtle", "text/turtle", "数字重庆"),
+    ("application/n-triples", "application/n-triples", f"<{EX}cq>"),
+    ("application/n-quads", "application/n-quads", f"<{EX}cq>"),
+    ("application/trig", "application/trig", "数字重庆"),
+    ("application/ld+json", "application/ld+json", '"@id"'),
+    ("application/rdf+xml", "application/rdf+xml", "rdf:RDF"),
+])
+def test_serve_construct_formats(client, accept, media, needle):
+    q = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    r = client.get("/sparql", params={"query": q}, headers={"accept": accept})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith(media)
+    assert needle in r.text
+
+
+def test_serve_describe_and_ask(client):
+    r = client.get("/sparql", params={"query": f"DESCRIBE <{EX}cq>"}, headers={"accept": "text/turtle"})
+    assert r.status_code == 200 and "数字重庆" in r.text
+    r = client.get("/sparql", params={"query": f"ASK {{ <{EX}yuan> <{EX}holds> ?p }}"})
+    assert r.json()["boolean"] is True
+
+
+def test_serve_named_graph_stays_named(client):
+    q = f"SELECT ?g WHERE {{ GRAPH ?g {{ <{EX}yuan> <{EX}holds> ?p }} }}"
+    r = client.get("/sparql", params={"query": q})
+    assert [b["g"]["value"] for b in r.json()["results"]["bindings"]] == [f"{EX}doc2"]
+    q2 = f"SELECT (COUNT(*) AS ?n) FROM <{EX}doc2> WHERE {{ ?s ?p ?o }}"
+    r2 = client.get("/sparql", params={"query": q2})
+    assert r2.json()["results"]["bindings"][0]["n"]["value"] == "2"
+
+
+def test_serve_malformed_query_is_400_with_position(client):
+    r = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
+    assert r.status_code == 400
+    assert "1:" in r.text and "error" in r.text
+
+
+def test_serve_cors(client):
+    r = client.get("/sparql", params={"query": "ASK {}"}, headers={"origin": "http://other.example"})
+    assert r.headers["access-control-allow-origin"] == "*"
+    pre = client.options("/sparql", headers={"origin": "http://x.example",
+                                              "access-control-request-method": "POST"})
+    assert pre.status_code == 200
+
+
+def test_serve_service_description(client):
+    r = client.get("/sparql", headers={"accept": "text/turtle"})
+    assert r.status_code == 200
+    assert "sparql-service-description#Service" in r.text or "sd:Service" in r.text
+    assert f"{EX}doc1" in r.text
+
+
+def test_serve_void(client):
+    r = client.get("/.well-known/void", headers={"accept": "application/n-triples"})
+    assert r.status_code == 200
+    assert '<http://rdfs.org/ns/void#triples> "5"' in r.text
+    assert f"<{EX}doc2>" in r.text
+
+
+def test_serve_not_acceptable(client):
+    r = client.get("/sparql", params={"query": SELECT}, headers={"accept": "image/png"})
+    assert r.status_code == 406
+
+
+@pytest.mark.parametrize("method,kwargs,status", [
+    ("put", {"params": {"query": "ASK {}"}}, 405),
+    ("get", {"params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400),
+    ("post", {"content": b"ASK {}", "headers": {"content-type": "text/plain"}}, 415),
+    ("post", {"content": b"ASK {}"}, 400),
+    ("post", {"content": b"ASK {}", "headers": {"content-type": "application/sparql-query; charset=UTF-16"}}, 415),
+])
+def test_serve_bad_requests(client, method, kwargs, status):
+    assert getattr(client, method)("/sparql", **kwargs).status_code == status
+
+
+def test_serve_row_cap_truncates_and_flags(tmp_path):
+    build = make_store(tmp_path)
+    with TestClient(create_app(build, ServeOptions(workers=1, max_rows=2))) as c:
+        r = c.get("/sparql", params={"query": "SELECT * { ?s ?p ?o }"})
+        assert r.status_code == 200
+        assert len(r.json()["results"]["bindings"]) == 2
+        assert r.headers["x-kg-truncated"].startswith("true")
+        r = c.get("/sparql", params={"query": "SELECT * { ?s ?p ?o } LIMIT 2"})
+        assert "x-kg-truncated" not in r.headers
+
+
+def test_serve_accepts_in_memory_store():
+    store = pyoxigraph.Store()
+    store.bulk_load(NQUADS.encode(), format=pyoxigraph.RdfFormat.N_QUADS)
+    with TestClient(create_app(store, ServeOptions(workers=1))) as c:
+        r = c.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
+        assert json.loads(r.text)["results"]["bindings"][0]["n"]["value"] == "5"
