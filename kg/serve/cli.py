@@ -1,0 +1,52 @@
+"""Click commands `kg serve` and `kg push`; kg/cli.py attaches them with ``add_command``."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..errors import KGError
+
+
+@click.command("serve")
+@click.argument("build_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7878, show_default=True, type=int)
+@click.option("--timeout", default=30.0, show_default=True, type=float,
+              help="Seconds a query may run before it is stopped (HTTP 503).")
+@click.option("--max-rows", default=100_000, show_default=True, type=int,
+              help="Rows or triples per answer; more are cut and flagged in X-KG-Truncated.")
+@click.option("--workers", default=None, type=int, help="Query worker processes (default: cores, at least 2).")
+def serve(build_dir, host, port, timeout, max_rows, workers):
+    """Serve BUILD_DIR read-only: page at /, SPARQL 1.1 endpoint at /sparql."""
+    from . import run
+
+    click.echo(f"kg serve: http://{host}:{port}/  (SPARQL: http://{host}:{port}/sparql)", err=True)
+    try:
+        run(build_dir, host, port, timeout=timeout, max_rows=max_rows, workers=workers)
+    except KGError as err:
+        raise click.ClickException(f"{err}\n{err.hint}") from None
+
+
+@click.command("push")
+@click.argument("build_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--endpoint", help="Graph Store Protocol endpoint: each named graph is PUT (replaced).")
+@click.option("--update-endpoint", help="SPARQL Update endpoint: DROP + batched INSERT DATA instead.")
+@click.option("--user", help="User name for HTTP authentication.")
+@click.option("--password", help="Password (or set it in the KG_PUSH_PASSWORD environment variable).",
+              envvar="KG_PUSH_PASSWORD")
+@click.option("--auth", type=click.Choice(["basic", "digest"]), default="basic", show_default=True)
+@click.option("--batch", "batch_triples", default=500, show_default=True, type=int,
+              help="Triples per INSERT DATA request.")
+def push(build_dir, endpoint, update_endpoint, user, password, auth, batch_triples):
+    """Send every named graph of BUILD_DIR to a SPARQL 1.1 store (re-running is idempotent)."""
+    from ..push import PushOptions, push as do_push
+
+    opts = PushOptions(endpoint=endpoint, update_endpoint=update_endpoint, user=user,
+                       password=password, auth=auth, batch_triples=batch_triples)
+    try:
+        report = do_push(build_dir, opts, log=lambda m: click.echo(m, err=True))
+    except KGError as err:
+        raise click.ClickException(f"{err}\n{err.hint}") from None
+    click.echo(report.text().splitlines()[-1], err=True)
+    sys.stdout.write(report.text() + "\n")
