@@ -107,7 +107,7 @@ async def sparql(request: Request) -> Response:
     try:
         op = await read_request(request)
         if op["update"] is not None:
-            return await _update(ep, op)
+            return await _update(ep, op, _base(request))
         if op["query"] is None:
             if request.method != "GET":
                 raise safety.Refused("no query given", 400)
@@ -120,7 +120,7 @@ async def sparql(request: Request) -> Response:
     payload = {"query": op["query"], "default_graph": op["default_graph"],
                "named_graphs": op["named_graphs"], "accept": request.headers.get("accept"),
                "format": op["format"], "max_rows": ep.options.max_rows,
-               "query_dataset": bool(scanned.from_iris)}
+               "query_dataset": bool(scanned.from_iris), "base_iri": _base(request)}
     answer = await ep.call("query", payload)
     if answer[0] != "ok":
         return error(answer[1], answer[2])
@@ -130,12 +130,17 @@ async def sparql(request: Request) -> Response:
     return Response(body, media_type=media, headers=headers)
 
 
-async def _update(ep: Endpoint, op: dict) -> Response:
+def _base(request: Request) -> str:
+    """Relative IRIs in a query or update resolve against the endpoint's URL."""
+    return str(request.url.replace(query=""))
+
+
+async def _update(ep: Endpoint, op: dict, base: str) -> Response:
     if not ep.options.writable:
         raise safety.Refused("this endpoint is read-only; SPARQL Update is refused (只读端点)", 403)
     safety.check_update(op["update"])
     text = safety.add_using(op["update"], op["using"], op["using_named"])
-    answer = await ep.call("update", {"update": text})
+    answer = await ep.call("update", {"update": text, "base_iri": base})
     if answer[0] != "ok":
         return error(answer[1], answer[2])
     await run_in_threadpool(ep.refresh_graphs)
