@@ -1,0 +1,102 @@
+"""kg: a knowledge-graph builder for Chinese smart-city governance texts.
+
+The public API; every function imports its stage on first use, so ``import kg`` is fast and
+loads no NLP model, no onnxruntime, no torch and no pyoxigraph::
+
+    import kg
+    result = kg.build(["seeds/"], "build/")            # -> kg.build.BuildResult
+    report = kg.validate("build/")                      # -> kg.validate.Report
+    rows = kg.query("build/", "SELECT * WHERE { ?s ?p ?o } LIMIT 3")
+    kg.export("build/", "ttl", "graph.ttl")
+    for line in kg.annotate_file("article.txt"): print(line)
+
+``kg.build`` and ``kg.validate`` are both the functions below and the doors to
+their modules (``kg.build.BuildOptions`` is ``kg/build.py``'s): see ``_Api``.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from pathlib import Path
+
+__version__ = "0.1.0"
+__all__ = ["build", "validate", "query", "export", "annotate_file", "__version__"]
+
+
+def _build(sources, out, options=None):
+    """Build ``out`` (graph.trig, graph.ttl, shards/, report, stats.json, store/) from ``sources``."""
+    from .build import BuildOptions, build as run
+
+    return run(sources, out, options or BuildOptions())
+
+
+def _validate(path, shapes=None):
+    """SHACL-validate a build folder (its graph.trig) or any RDF file or folder."""
+    from .validate import validate as run
+
+    path = Path(path)
+    if path.is_dir() and (path / "graph.trig").is_file():
+        path = path / "graph.trig"
+    return run(path, shapes)
+
+
+def query(build_or_store, sparql: str):
+    """Run SPARQL over a build folder's store: ``QueryResult(vars, rows)`` of plain Python values."""
+    from .store import query as run
+
+    return run(build_or_store, sparql)
+
+
+def export(build_dir, fmt: str = "ttl", output=None):
+    """Serialize a build as ttl, nt, trig, nq or jsonld to ``output`` (a path); bytes when None."""
+    from .store import export as run
+
+    return run(build_dir, fmt, output)
+
+
+def annotate_file(path, nlp: str = "lac", lines: bool = False):
+    """JSON lines (one per sentence, CONTRACT.md's format) of the mentions found in ``path``."""
+    from .annotate import to_jsonl
+
+    return to_jsonl(path, nlp=nlp, lines=lines)
+
+
+class _Api:
+    """A public function that shares its name with a module of the package.
+
+    Importing ``kg.build`` (the module) would otherwise replace ``kg.build`` (the function);
+    this object is callable like the function and forwards attribute access to the module,
+    so ``kg.build(...)``, ``kg.build.BuildOptions`` and ``from kg import build`` all work.
+    """
+
+    def __init__(self, func, module: str):
+        vars(self).update(__wrapped__=func, __doc__=func.__doc__, __name__=func.__name__.strip("_"),
+                          __qualname__=func.__name__.strip("_"), _module=module)
+
+    def __repr__(self) -> str:
+        return f"<function kg.{self.__name__} (module {self._module})>"
+
+    def __call__(self, *args, **kwargs):
+        return self.__wrapped__(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(importlib.import_module(self._module), name)
+
+    def __setattr__(self, name, value):  # monkeypatch("kg.build.x") patches the module
+        setattr(importlib.import_module(self._module), name, value)
+
+    def __delattr__(self, name):
+        delattr(importlib.import_module(self._module), name)
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name, value):
+        if isinstance(value, types.ModuleType) and isinstance(self.__dict__.get(name), _Api):
+            return  # the import system binding kg/<name>.py: keep the callable door
+        super().__setattr__(name, value)
+
+
+build = _Api(_build, "kg.build")
+validate = _Api(_validate, "kg.validate")
+sys.modules[__name__].__class__ = _Package

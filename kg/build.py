@@ -1,0 +1,305 @@
+"""`kg build`: run the pipeline per document in parallel, then merge, store, validate, count.
+
+    per document (a worker process):  read -> annotate -> extract -> link -> map
+                                       -> BUILD/shards/<doc-id>.nq
+    then (this process):  store/ (bulk-loaded from the shards + build metadata graph)
+                          -> graph.trig, graph.ttl -> report.ttl, report.txt -> stats.json
+
+``build_document`` is the per-document function a cluster engine can run as it is. A file that
+fails is recorded (path and message) and skipped; the others' results are kept. Every output
+is written to a temporary name in its folder and renamed into place.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import importlib
+import json
+import os
+import platform
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BackendError, BuildError
+from .store import load_store, open_store, prefixes, serialize, write_atomic
+
+STAGES = ("read", "annotate", "extract", "link", "map", "write")
+
+
+def _default_workers() -> int:
+    return min(2, os.cpu_count() or 1)
+
+
+@dataclass
+class BuildOptions:
+    nlp: str = "lac"                   # NLP backend name (kg.annotate.get_backend)
+    workers: int = field(default_factory=_default_workers)  # document processes
+    shapes: Path | None = None         # SHACL shapes folder; None: the project's shapes/
+    validate: bool = True              # run SHACL on the merged graph
+    progress: bool = True              # tqdm bar on stderr (only when stderr is a terminal)
+
+
+@dataclass
+class DocOutcome:
+    """What building one source file gave: counts and timings, or the error."""
+
+    path: str
+    id: str
+    chars: int = 0
+    articles: int = 0
+    sentences: int = 0
+    quads: int = 0
+    graphs: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
+    prefixes: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    fatal: bool = False  # the backend itself failed: no document can be built
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    documents: list[DocOutcome]
+    errors: list[DocOutcome]
+    conforms: bool | None  # None when not validated
+    violations: int
+    stats: dict
+
+    @property
+    def exit_code(self) -> int:
+        """0 all built and valid, 1 some files failed or the graph has SHACL violations."""
+        return 0 if not self.errors and self.conforms is not False else 1
+
+    def summary(self) -> str:
+        s = self.stats
+        lines = [f"built {len(self.documents)} document(s) into {self.out}: {s['triples']} triples, "
+                 f"{s['chars']} chars in {s['seconds']:.1f} s ({s['chars_per_second']:.0f} chars/s)"]
+        lines += [f"failed: {e.path}: {e.error}" for e in self.errors]
+        if self.conforms is not None:
+            lines.append("SHACL: conforms" if self.conforms else
+                         f"SHACL: {self.violations} violation(s), see {self.out / 'report.txt'}")
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ one document
+
+_backends: dict = {}
+
+
+def _stage(module: str, name: str):
+    return getattr(importlib.import_module(f"kg.{module}"), name)
+
+
+def _backend(name: str):
+    """One backend per process, made on first use (models load once per worker)."""
+    if name not in _backends:
+        _backends[name] = _stage("annotate", "get_backend")(name)
+    return _backends[name]
+
+
+def build_document(path, shards_dir, nlp: str = "lac") -> DocOutcome:
+    """read -> annotate -> extract -> link -> map -> ``shards_dir/<doc-id>.nq``; never raises
+    for a bad file: the outcome carries the error (``fatal`` when the backend is unusable)."""
+    path = Path(path)
+    outcome = DocOutcome(path=str(path), id=path.name)
+    clock = time.perf_counter
+    try:
+        t = clock()
+        doc = _stage("read", "read_file")(path)
+        outcome.timings["read"] = clock() - t
+        backend = _backend(nlp)
+        for stage, module, func, args in (("annotate", "annotate", "annotate", (backend,)),
+                                          ("extract", "extract", "extract", ()),
+                                          ("link", "link", "link", ())):
+            t = clock()
+            doc = _stage(module, func)(doc, *args)
+            outcome.timings[stage] = clock() - t
+        t = clock()
+        dataset = _stage("map", "document_dataset")(doc)
+        outcome.timings["map"] = clock() - t
+        t = clock()
+        _write_shard(dataset, Path(shards_dir) / f"{doc.id}.nq", outcome)
+        outcome.timings["write"] = clock() - t
+    except BackendError as err:
+        outcome.error, outcome.fatal = str(err), True
+        return outcome
+    except Exception as err:  # noqa: BLE001 - one bad file must not stop the build
+        outcome.error = f"{type(err).__name__}: {err}" if not str(err) else str(err)
+        return outcome
+    outcome.id, outcome.chars = doc.id, len(doc.text)
+    outcome.articles, outcome.sentences = len(doc.articles), sum(1 for _ in doc.sentences)
+    outcome.provenance = dict(doc.provenance)
+    return outcome
+
+
+def _write_shard(dataset, path: Path, outcome: DocOutcome) -> None:
+    data = nquads_of(dataset)
+    write_atomic(path, data)
+    outcome.quads = data.count("\n")
+    outcome.graphs = sorted({str(c.identifier) for c in dataset.contexts() if len(c)})
+    outcome.prefixes = {p: str(ns) for p, ns in dataset.namespaces() if p and str(ns) in data}
+
+
+def nquads_of(graph) -> str:
+    """N-Quads of an rdflib Dataset, or of a Graph put in the named graph of its identifier."""
+    import rdflib
+
+    if not getattr(graph.store, "context_aware", False) or not isinstance(graph, rdflib.Dataset):
+        dataset = rdflib.Dataset()
+        named = dataset.graph(graph.identifier)
+        for triple in graph:
+            named.add(triple)
+        graph = dataset
+    return graph.serialize(format="nquads")
+
+
+# ------------------------------------------------------------------ the whole build
+
+
+def _unique(paths: list[Path]) -> tuple[list[Path], list[DocOutcome]]:
+    """Shards are named by file name: a second file of the same name is refused."""
+    seen, keep, refused = {}, [], []
+    for p in paths:
+        if p.name in seen:
+            refused.append(DocOutcome(str(p), p.name, error=f"same file name as {seen[p.name]}; "
+                                      "rename one (shards and graphs are named by file name)"))
+        else:
+            seen[p.name] = p
+            keep.append(p)
+    return keep, refused
+
+
+def _run(paths: list[Path], shards: Path, options: BuildOptions):
+    """Yield one DocOutcome per path, in completion order, with a progress bar on stderr."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(paths), unit="doc", file=sys.stderr, leave=False,
+               disable=not (options.progress and sys.stderr.isatty()))
+    with bar:
+        if options.workers <= 1 or len(paths) == 1:
+            for p in paths:
+                yield build_document(p, shards, options.nlp)
+                bar.update()
+            return
+        with ProcessPoolExecutor(max_workers=min(options.workers, len(paths))) as pool:
+            futures = [pool.submit(build_document, p, shards, options.nlp) for p in paths]
+            for future in as_completed(futures):
+                yield future.result()
+                bar.update()
+
+
+def build(sources, out, options: BuildOptions | None = None) -> BuildResult:
+    """Build ``out`` from ``sources`` (files and folders); see the module's docstring."""
+    options = options or BuildOptions()
+    started, t0 = _dt.datetime.now(_dt.timezone.utc), time.perf_counter()
+    paths, outcomes = _unique(_stage("read", "iter_sources")([Path(s) for s in sources]))
+    if not paths and not outcomes:
+        raise BuildError(f"no source files (.txt, .md, .html) in {', '.join(map(str, sources))}")
+    out = Path(out)
+    (out / "shards").mkdir(parents=True, exist_ok=True)
+    outcomes += list(_run(paths, out / "shards", options))
+    fatal = next((o for o in outcomes if o.fatal), None)
+    if fatal:
+        raise BackendError(fatal.error)
+    done = sorted((o for o in outcomes if o.error is None), key=lambda o: o.id)
+    errors = sorted((o for o in outcomes if o.error is not None), key=lambda o: o.path)
+    _remove_stale_shards(out / "shards", {o.id for o in done})
+    if not done:
+        raise BuildError("nothing built: " + "; ".join(f"{e.path}: {e.error}" for e in errors),
+                         hint="Fix or remove the files named above, then build again.")
+    return _finish(out, done, errors, options, started, t0)
+
+
+def _remove_stale_shards(shards: Path, keep: set[str]) -> None:
+    """The build folder shows this build: shards of files not built now are removed."""
+    for shard in shards.glob("*.nq"):
+        if shard.stem not in keep:
+            shard.unlink()
+
+
+def _finish(out, done, errors, options, started, t0) -> BuildResult:
+    timings: dict[str, float] = {s: sum(o.timings.get(s, 0.0) for o in done) for s in STAGES}
+    clock = time.perf_counter
+    t = clock()
+    names = {p: ns for o in done for p, ns in o.prefixes.items()}
+    load_store(out, _metadata(done, options, started).encode("utf-8"))
+    timings["store"] = clock() - t
+    t = clock()
+    store = open_store(out)
+    serialize(store, "trig", out / "graph.trig", names)
+    serialize(store, "ttl", out / "graph.ttl", names)
+    timings["merge"] = clock() - t
+    conforms, violations = None, 0
+    if options.validate:
+        t = clock()
+        conforms, violations = _validate(out, options.shapes)
+        timings["validate"] = clock() - t
+    stats = _stats(store, done, errors, options, prefixes(out), timings, clock() - t0)
+    stats["validation"] = {"conforms": conforms, "violations": violations}
+    write_atomic(out / "stats.json", json.dumps(stats, ensure_ascii=False, indent=2) + "\n")
+    return BuildResult(out, done, errors, conforms, violations, stats)
+
+
+def _metadata(done: list[DocOutcome], options: BuildOptions, started) -> str:
+    """N-Quads of kg.map.metadata_graph: backend, versions, python, time, sources."""
+    from . import __version__
+
+    provenance = next((o.provenance for o in done if o.provenance), {})
+    info = {"backend": provenance.get("backend", options.nlp),
+            "backend_version": provenance.get("version", ""), "provenance": provenance,
+            "kg_version": __version__, "python": platform.python_version(),
+            "started": started, "finished": _dt.datetime.now(_dt.timezone.utc),
+            "sources": [o.id for o in done], "graphs": [g for o in done for g in o.graphs]}
+    return nquads_of(_stage("map", "metadata_graph")(info))
+
+
+def _validate(out: Path, shapes) -> tuple[bool, int]:
+    report = _stage("validate", "validate")(out / "graph.trig", shapes)
+    write_atomic(out / "report.ttl", report.graph.serialize(format="turtle"))
+    write_atomic(out / "report.txt", report.text("both"))
+    return bool(report.conforms), len(report.results)
+
+
+_PER_GRAPH_CLASS = """SELECT ?g ?c (COUNT(DISTINCT ?s) AS ?n)
+WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?g ?c"""
+
+
+def _stats(store, done, errors, options, names, timings, seconds) -> dict:
+    from . import __version__
+    from .store import query
+
+    def short(iri: str) -> str:
+        for p, ns in names.items():
+            if iri.startswith(ns) and ns:
+                return f"{p}:{iri[len(ns):]}"
+        return iri
+
+    doc_of = {g: o.id for o in done for g in o.graphs}
+    per_doc: dict[str, dict[str, int]] = {o.id: {} for o in done}
+    classes: dict[str, int] = {}
+    for g, c, n in query(store, _PER_GRAPH_CLASS).rows:
+        if g in doc_of:
+            per_doc[doc_of[g]][short(c)] = n
+    for (c, n) in query(store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) "
+                               "WHERE { ?s a ?c } GROUP BY ?c").rows:
+        classes[short(c)] = n
+    triples = query(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
+                           "WHERE { ?s ?p ?o } }").rows[0][0]
+    chars = sum(o.chars for o in done)
+    provenance = next((o.provenance for o in done if o.provenance), {})
+    return {
+        "kg_version": __version__, "python": platform.python_version(),
+        "backend": {"name": options.nlp, **provenance}, "workers": options.workers,
+        "seconds": seconds, "chars": chars, "chars_per_second": chars / seconds if seconds else 0.0,
+        "documents_per_second": len(done) / seconds if seconds else 0.0,
+        "triples": triples, "quads": sum(o.quads for o in done),
+        "classes": dict(sorted(classes.items())), "timings": timings,
+        "documents": {o.id: {"path": o.path, "chars": o.chars, "articles": o.articles,
+                             "sentences": o.sentences, "quads": o.quads, "graphs": o.graphs,
+                             "classes": dict(sorted(per_doc[o.id].items())),
+                             "timings": o.timings} for o in done},
+        "errors": [{"path": e.path, "message": e.error} for e in errors],
+    }

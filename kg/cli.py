@@ -1,0 +1,243 @@
+"""The command line: thin wrappers around the API of ``kg``.
+
+Data goes to stdout, logs and progress to stderr. The library raises ``KGError``; only this
+module turns it into ``error: …`` / ``hint: …`` and an exit status.
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import sys
+import unicodedata
+from pathlib import Path
+
+import click
+
+import kg
+from kg.errors import KGError
+
+EXIT_CODES = """\b
+Exit status:
+  0  done (and the graph conforms to the shapes)
+  1  some files failed (the others were built), or SHACL violations
+  2  nothing built, bad usage, or an error (message and hint on stderr)"""
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KGError as err:
+            click.echo(f"error: {err}", err=True)
+            if err.hint:
+                click.echo(f"hint: {err.hint}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Group, epilog=EXIT_CODES)
+@click.version_option(kg.__version__, prog_name="kg")
+def main():
+    """Build an RDF knowledge graph from Chinese smart-city governance news.
+
+    \b
+    Examples:
+      kg build seeds/ --out build/         # read, annotate, extract, link, map, validate, store
+      kg validate build/                   # SHACL report in zh and en
+      kg query build/ agreements           # a canned research question (kg query --list)
+      kg export build/ --format ttl -o graph.ttl
+      kg annotate article.txt              # JSON lines of entity mentions
+      kg serve build/                      # SPARQL endpoint and web page on 127.0.0.1:7878
+    """
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "-o", default="build", show_default=True, type=click.Path(path_type=Path),
+              help="Build folder to write.")
+@click.option("--nlp", default="lac", show_default=True, help="NLP backend: lac, hanlp, hanlp-restful.")
+@click.option("--workers", "-j", type=click.IntRange(min=1), help="Document processes [min(2, CPUs)].")
+@click.option("--shapes", type=click.Path(exists=True, path_type=Path), help="SHACL shapes folder.")
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+def build(sources, out, nlp, workers, shapes, no_validate, quiet):
+    """Build a graph from SOURCES (.txt, .md, .html files or folders).
+
+    \b
+    Writes OUT/graph.trig, graph.ttl, shards/<doc>.nq, report.ttl, report.txt,
+    stats.json and store/. Example:
+      kg build seeds/ ../shared/eval/dev/*.md --out build/ --workers 2
+    """
+    from kg.build import BuildOptions
+
+    options = BuildOptions(nlp=nlp, shapes=shapes, validate=not no_validate, progress=not quiet)
+    if workers:
+        options.workers = workers
+    result = kg.build(sources, out, options)
+    for e in result.errors if quiet else ():
+        click.echo(f"failed: {e.path}: {e.error}", err=True)
+    if not quiet:
+        click.echo(result.summary(), err=True)
+    sys.exit(result.exit_code)
+
+
+@main.command(epilog="\b\nExit status: 0 conforms, 1 violations, 2 error.")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--shapes", type=click.Path(exists=True, path_type=Path), help="SHACL shapes folder.")
+@click.option("--format", "fmt", type=click.Choice(["text", "ttl", "json"]), default="text",
+              show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True,
+              help="Language of the text report.")
+def validate(path, shapes, fmt, lang):
+    """Validate PATH (a build folder, or any RDF file or folder) against the SHACL shapes.
+
+    \b
+    Examples:
+      kg validate build/
+      kg validate my-graph.ttl --shapes shapes/ --format json
+    """
+    report = kg.validate(path, shapes)
+    if fmt == "text":
+        click.echo(report.text(lang))
+    elif fmt == "ttl":
+        click.echo(report.graph.serialize(format="turtle"))
+    else:
+        results = [_as_dict(r) for r in report.results]
+        click.echo(json.dumps({"conforms": report.conforms, "results": results},
+                              ensure_ascii=False, indent=2, default=str))
+    sys.exit(0 if report.conforms else 1)
+
+
+def _as_dict(result) -> dict:
+    if dataclasses.is_dataclass(result):
+        return dataclasses.asdict(result)
+    return dict(result) if hasattr(result, "keys") else vars(result)
+
+
+@main.command(epilog="\b\nExit status: 0 done, 2 error (unknown query, malformed SPARQL, no build).")
+@click.argument("build_dir", metavar="BUILD", required=False, type=click.Path(path_type=Path))
+@click.argument("name", metavar="NAME_OR_PATH", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
+              help="Output format [table on a terminal, csv otherwise].")
+@click.option("--list", "list_", is_flag=True, help="List the canned queries and their questions.")
+def query(build_dir, name, fmt, list_):
+    """Run a canned query (a name of queries/) or a .rq file over BUILD.
+
+    \b
+    Examples:
+      kg query --list
+      kg query build/ agreements
+      kg query build/ my.rq --format json
+    """
+    from kg.store import list_queries, read_query
+
+    if list_:
+        for qname, question in list_queries():
+            click.echo(f"{qname:24} {question}")
+        return
+    if build_dir is None or name is None:
+        raise click.UsageError("give BUILD and NAME_OR_PATH, or --list")
+    result = kg.query(build_dir, read_query(name))
+    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+    click.echo(FORMATTERS[fmt](result.vars, result.rows), nl=False)
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _csv(names, rows, delimiter=",") -> str:
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(names)
+    writer.writerows([[_cell(v) for v in row] for row in rows])
+    return buf.getvalue()
+
+
+def _tsv(names, rows) -> str:
+    clean = [[_cell(v).replace("\t", " ").replace("\n", " ") for v in row] for row in rows]
+    return "\n".join("\t".join(r) for r in [list(names), *clean]) + "\n"
+
+
+def _json(names, rows) -> str:
+    return json.dumps([dict(zip(names, row)) for row in rows], ensure_ascii=False, indent=2) + "\n"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _table(names, rows) -> str:
+    cells = [list(names), *[[_cell(v).replace("\n", " ") for v in row] for row in rows]]
+    widths = [max(_width(r[i]) for r in cells) for i in range(len(names))]
+    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + f"\n({len(rows)} rows)\n"
+
+
+FORMATTERS = {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json}
+
+
+@main.command(epilog="\b\nExit status: 0 done, 2 error.")
+@click.argument("build_dir", metavar="BUILD", type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "trig", "nq", "jsonld"]),
+              default="ttl", show_default=True,
+              help="ttl and nt: union of all graphs; trig, nq, jsonld: named graphs kept.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="File to write (atomically); stdout when absent.")
+def export(build_dir, fmt, output):
+    """Export the graph of BUILD.
+
+    \b
+    Examples:
+      kg export build/ --format ttl -o graph.ttl
+      kg export build/ --format nq | gzip > graph.nq.gz
+    """
+    data = kg.export(build_dir, fmt, output)
+    if output is None:
+        click.get_binary_stream("stdout").write(data)
+    else:
+        click.echo(f"wrote {output}", err=True)
+
+
+@main.command(epilog="\b\nExit status: 0 done, 2 error.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--nlp", default="lac", show_default=True, help="NLP backend: lac, hanlp, hanlp-restful.")
+@click.option("--lines", is_flag=True, help="Each input line is one unit (line-per-sentence corpora).")
+def annotate(files, nlp, lines):
+    """Print the entity mentions of FILES as JSON lines, one per sentence.
+
+    \b
+    Example:
+      kg annotate seeds/*.txt | head -3
+    """
+    for path in files:
+        for line in kg.annotate_file(path, nlp=nlp, lines=lines):
+            click.echo(line.rstrip("\n"))
+
+
+@main.command(epilog="\b\nExit status: 0 stopped, 2 error (no store in BUILD, extra not installed).")
+@click.argument("build_dir", metavar="BUILD", type=click.Path(exists=True, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7878, show_default=True, type=int)
+def serve(build_dir, host, port):
+    """Serve BUILD as a read-only SPARQL 1.1 endpoint with a web page.
+
+    \b
+    Example:
+      kg serve build/ --port 7878      # then open http://127.0.0.1:7878/
+    """
+    from kg.serve import run
+
+    click.echo(f"serving {build_dir} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    try:
+        run(build_dir, host, port)
+    except ModuleNotFoundError as err:
+        if err.name not in ("uvicorn", "starlette"):
+            raise
+        raise KGError(f"kg serve needs the serve extra ({err.name} is missing)",
+                      hint="pip install -e '.[serve]'") from None
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,221 @@
+"""The embedded SPARQL store of a build (BUILD/store, pyoxigraph) and the canned queries.
+
+    load_store(build_dir)            bulk-load BUILD/shards/*.nq into BUILD/store (atomically)
+    open_store(build_dir)            open BUILD/store (read-only by default)
+    query(build_dir, sparql)         QueryResult(vars, rows) of plain Python values
+    export(build_dir, fmt, output)   ttl | nt | trig | nq | jsonld
+    queries_dir(), list_queries(), read_query(name_or_path)   the research questions of queries/
+
+The default graph of every query is the union of the named graphs (one per source document),
+as in ``kg serve``. pyoxigraph is imported on first use only.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BuildError, QueryError
+
+#: formats of ``kg export``: name -> (pyoxigraph RdfFormat attribute, keeps named graphs)
+FORMATS = {"ttl": ("TURTLE", False), "nt": ("N_TRIPLES", False), "trig": ("TRIG", True),
+           "nq": ("N_QUADS", True), "jsonld": ("JSON_LD", True)}
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTS = {f"{_XSD}{t}" for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                                "positiveInteger", "nonPositiveInteger", "negativeInteger",
+                                "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+_FLOATS = {f"{_XSD}{t}" for t in ("decimal", "double", "float")}
+
+
+@dataclass
+class QueryResult:
+    """Variables and rows (tuples of str, int, float, bool or None for unbound)."""
+
+    vars: list[str]
+    rows: list[tuple]
+
+
+def store_path(build_dir) -> Path:
+    return Path(build_dir) / "store"
+
+
+def load_store(build_dir, extra: bytes = b"") -> Path:
+    """Bulk-load the build's shards (plus ``extra`` N-Quads, e.g. the build metadata graph)
+    into a new store, built in a temporary folder and then renamed to BUILD/store."""
+    from pyoxigraph import RdfFormat, Store
+
+    build_dir = Path(build_dir)
+    tmp = build_dir / f".store.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    store = Store(str(tmp))
+    for shard in sorted((build_dir / "shards").glob("*.nq")):
+        store.bulk_load(path=str(shard), format=RdfFormat.N_QUADS)
+    if extra:
+        store.bulk_load(extra, format=RdfFormat.N_QUADS)
+    store.flush()
+    del store
+    return _swap(tmp, store_path(build_dir))
+
+
+def _swap(new: Path, dest: Path) -> Path:
+    """Put folder ``new`` at ``dest``, replacing what was there with two renames."""
+    old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+    if dest.exists():
+        os.replace(dest, old)
+    os.replace(new, dest)
+    shutil.rmtree(old, ignore_errors=True)
+    return dest
+
+
+def open_store(build_dir, read_only: bool = True):
+    """The pyoxigraph ``Store`` of a build folder (or of a store folder given directly)."""
+    from pyoxigraph import Store
+
+    path = Path(build_dir)
+    for candidate in (store_path(path), path):
+        if (candidate / "CURRENT").is_file():
+            return Store.read_only(str(candidate)) if read_only else Store(str(candidate))
+    raise BuildError(f"no store in {path} (expected {store_path(path)}/)", path=str(path))
+
+
+def query(build_or_store, sparql: str) -> QueryResult:
+    """Evaluate SELECT, ASK or CONSTRUCT/DESCRIBE over the union of the named graphs."""
+    from pyoxigraph import QueryBoolean, QuerySolutions
+
+    store = build_or_store if hasattr(build_or_store, "query") else open_store(build_or_store)
+    try:
+        result = store.query(sparql, use_default_graph_as_union=True)
+    except SyntaxError as err:
+        raise QueryError(f"malformed SPARQL: {err}") from None
+    if isinstance(result, QueryBoolean):
+        return QueryResult(["ask"], [(bool(result),)])
+    if isinstance(result, QuerySolutions):
+        names = [v.value for v in result.variables]
+        return QueryResult(names, [tuple(plain(s[n]) for n in names) for s in result])
+    return QueryResult(["subject", "predicate", "object"],
+                       [(plain(t.subject), plain(t.predicate), plain(t.object)) for t in result])
+
+
+def plain(term):
+    """A pyoxigraph term as a plain Python value: IRIs and strings as str, numbers as numbers."""
+    from pyoxigraph import BlankNode, Literal
+
+    if term is None:
+        return None
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, Literal):
+        datatype = term.datatype.value
+        try:
+            if datatype in _INTS:
+                return int(term.value)
+            if datatype in _FLOATS:
+                return float(term.value)
+        except ValueError:
+            return term.value
+        if datatype == f"{_XSD}boolean":
+            return term.value in ("true", "1")
+        return term.value
+    return getattr(term, "value", str(term))
+
+
+def union_triples(store) -> list:
+    """The distinct triples of all graphs, sorted (subject, predicate, object) for stable output."""
+    triples = {q.triple for q in store.quads_for_pattern(None, None, None, None)}
+    return sorted(triples, key=str)
+
+
+def prefixes(build_dir) -> dict[str, str]:
+    """The prefixes declared at the top of BUILD/graph.trig (to keep exports readable)."""
+    found = {}
+    path = Path(build_dir) / "graph.trig"
+    if path.is_file():
+        with path.open(encoding="utf-8") as f:
+            for line in f:
+                if not line.startswith("@prefix"):
+                    break
+                name, iri = line.split()[1:3]
+                found[name.rstrip(":")] = iri.strip("<>")
+    return found
+
+
+def serialize(store, fmt: str, output=None, prefixes: dict | None = None):
+    """Write ``store`` as ``fmt`` (FORMATS) to ``output`` (a path, atomically), or return bytes."""
+    import pyoxigraph
+
+    if fmt not in FORMATS:
+        raise BuildError(f"unknown export format {fmt!r}", hint=f"Choose one of {', '.join(FORMATS)}.")
+    attr, named = FORMATS[fmt]
+    rdf_format = getattr(pyoxigraph.RdfFormat, attr)
+    quads = store if named else union_triples(store)
+    kwargs = {"prefixes": prefixes} if prefixes and fmt in ("ttl", "trig") else {}
+    if named:
+        data = store.dump(format=rdf_format, **kwargs)
+    else:
+        data = pyoxigraph.serialize(quads, format=rdf_format, **kwargs)
+    if output is None:
+        return data
+    write_atomic(Path(output), data)
+    return Path(output)
+
+
+def export(build_dir, fmt: str = "ttl", output=None):
+    """``kg export``: the build's store as ``fmt``, to ``output`` or as bytes."""
+    return serialize(open_store(build_dir), fmt, output, prefixes(build_dir))
+
+
+def write_atomic(path: Path, data: bytes | str) -> Path:
+    """Write to a temporary file in the same folder, then rename over ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with tmp.open("wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+# ------------------------------------------------------------------ canned queries
+
+
+def queries_dir() -> Path:
+    """queries/ of a source checkout (editable install), else the copy shipped in the wheel
+    as package data (kg/data/queries, copied by setup.py's build_py)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "queries", here / "data" / "queries"):
+        if candidate.is_dir() and any(candidate.glob("*.rq")):
+            return candidate
+    raise QueryError("no canned queries found (queries/ or kg/data/queries)",
+                     hint="Reinstall kg, or give a path to a .rq file.")
+
+
+def question(path: Path) -> str:
+    """The research question of a .rq file: its first comment line."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip().startswith("#"):
+            return line.strip().lstrip("#").strip()
+    return ""
+
+
+def list_queries() -> list[tuple[str, str]]:
+    """(name, research question) of every canned query, sorted by name."""
+    return [(p.stem, question(p)) for p in sorted(queries_dir().glob("*.rq"))]
+
+
+def read_query(name_or_path: str) -> str:
+    """The text of a canned query named ``name_or_path`` or of the .rq file at that path."""
+    path = Path(name_or_path)
+    if path.suffix == ".rq" or path.is_file():
+        if not path.is_file():
+            raise QueryError(f"no such query file: {path}", path=str(path))
+        return path.read_text(encoding="utf-8")
+    names = dict(list_queries())
+    if path.name not in names:
+        raise QueryError(f"unknown query {name_or_path!r}",
+                         hint=f"Use one of: {', '.join(names)}; or give a path to a .rq file.")
+    return (queries_dir() / f"{path.name}.rq").read_text(encoding="utf-8")
