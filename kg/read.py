@@ -106,23 +106,27 @@ def iter_sources(paths) -> list[Path]:
     return out
 
 
-def read_file(path) -> Document:
-    """Read one source file (.txt, .md with front matter, .html) into a ``Document``."""
+def read_file(path, *, lines: bool = False) -> Document:
+    """Read one source file (.txt, .md with front matter, .html) into a ``Document``.
+
+    ``lines=True``: one article, each non-blank line one sentence (line-per-sentence corpora).
+    """
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as e:
         raise ReadError(f"{path}: cannot read ({e.strerror or e})", path=str(path)) from None
     text, encoding = decode(data, str(path))
-    doc = read_text(text, str(path))
+    doc = read_text(text, str(path), lines=lines)
     doc.encoding = encoding
     return doc
 
 
-def read_text(text: str, path: str = "<string>", *, meta: dict | None = None) -> Document:
+def read_text(text: str, path: str = "<string>", *, meta: dict | None = None,
+              lines: bool = False) -> Document:
     """Build a ``Document`` from decoded text; ``path``'s suffix says .md or .html.
 
-    ``meta`` (title, date, source, media) overrides front matter.
+    ``meta`` (title, date, source, media) overrides front matter; ``lines`` as in ``read_file``.
     """
     suffix = Path(path).suffix.lower()
     fm: dict = {}
@@ -136,7 +140,7 @@ def read_text(text: str, path: str = "<string>", *, meta: dict | None = None) ->
         fm["date"] = _meta_date(fm["date"], path)
     doc = Document(path=str(path), id=Path(path).name, text=text, meta=fm)
     doc.date = _dt.date.fromisoformat(fm["date"]) if fm.get("date") else None
-    doc.articles = _articles(doc, body)
+    doc.articles = _line_article(doc, body) if lines else _articles(doc, body)
     if doc.date is None and len(doc.articles) == 1:
         doc.date = doc.articles[0].date
     return doc
@@ -283,6 +287,13 @@ def _articles(doc: Document, begin: int) -> list[Article]:
         out.append(g)
     single = len(out) == 1
     return [_article(doc, *g, single=single) for g in out]
+
+
+def _line_article(doc: Document, begin: int) -> list[Article]:
+    ls = _lines(doc.text, begin)
+    a = Article(start=ls[0].start if ls else begin, end=ls[-1].end if ls else begin)
+    a.sentences = [Sentence(l.start, l.end, l.text) for l in ls]
+    return [a]
 
 
 def _article(doc: Document, lines: list[_Line], byline: _Line | None, by, tail: list[_Line],
