@@ -1,0 +1,147 @@
+"""kg.store: bulk load of shards, read-only store, queries with plain values, exports, canned queries."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import rdflib
+
+import kg
+from kg.errors import BuildError, QueryError
+from kg.store import (list_queries, load_store, open_store, prefixes, query, queries_dir, read_query,
+                      write_atomic)
+
+EX = "http://example.org/"
+SHARDS = {
+    "a.txt": f"""<{EX}cq> <http://www.w3.org/2000/01/rdf-schema#label> "数字重庆"@zh <{EX}doc/a> .
+<{EX}cq> <{EX}count> "6"^^<http://www.w3.org/2001/XMLSchema#integer> <{EX}doc/a> .
+<{EX}cq> <{EX}share> "0.5"^^<http://www.w3.org/2001/XMLSchema#decimal> <{EX}doc/a> .
+""",
+    "b.txt": f"""<{EX}cq> <http://www.w3.org/2000/01/rdf-schema#label> "数字重庆"@zh <{EX}doc/b> .
+<{EX}yuan> <http://www.w3.org/2000/01/rdf-schema#label> "袁家军"@zh <{EX}doc/b> .
+<{EX}yuan> <{EX}active> "true"^^<http://www.w3.org/2001/XMLSchema#boolean> <{EX}doc/b> .
+""",
+}
+
+
+@pytest.fixture
+def build_dir(tmp_path):
+    (tmp_path / "shards").mkdir()
+    for name, text in SHARDS.items():
+        (tmp_path / "shards" / f"{name}.nq").write_text(text, encoding="utf-8")
+    load_store(tmp_path, extra=f'<{EX}build> <{EX}backend> "lac" <{EX}build> .\n'.encode())
+    (tmp_path / "graph.trig").write_text(f"@prefix ex: <{EX}> .\n\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_store_load_keeps_named_graphs(build_dir):
+    store = open_store(build_dir)
+    graphs = sorted(g.value for g in store.named_graphs())
+    assert graphs == [f"{EX}build", f"{EX}doc/a", f"{EX}doc/b"]
+    assert [p.name for p in build_dir.iterdir() if p.name.startswith(".")] == []
+
+
+def test_store_query_default_graph_is_union(build_dir):
+    result = query(build_dir, "SELECT DISTINCT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label")
+    assert result.vars == ["s", "label"]
+    assert result.rows == [(f"{EX}cq", "数字重庆"), (f"{EX}yuan", "袁家军")]
+
+
+def test_store_query_plain_python_values(build_dir):
+    result = query(build_dir, f"SELECT ?n ?x ?b ?none WHERE {{ <{EX}cq> <{EX}count> ?n ; <{EX}share> ?x . "
+                              f"<{EX}yuan> <{EX}active> ?b . OPTIONAL {{ <{EX}cq> <{EX}nothing> ?none }} }}")
+    assert result.rows == [(6, 0.5, True, None)]
+    assert [type(v) for v in result.rows[0][:3]] == [int, float, bool]
+
+
+def test_store_query_ask_and_construct(build_dir):
+    assert query(build_dir, f"ASK {{ <{EX}yuan> ?p ?o }}").rows == [(True,)]
+    triples = query(build_dir, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{EX}doc/a> {{ ?s ?p ?o }} }}")
+    assert triples.vars == ["subject", "predicate", "object"] and len(triples.rows) == 3
+
+
+def test_store_query_malformed_sparql_raises_query_error(build_dir):
+    with pytest.raises(QueryError, match="malformed SPARQL"):
+        query(build_dir, "SELEKT ?x WHERE {")
+
+
+def test_store_open_missing_store_raises_build_error(tmp_path):
+    with pytest.raises(BuildError, match="no store"):
+        open_store(tmp_path)
+
+
+def test_store_reload_replaces_store(build_dir):
+    (build_dir / "shards" / "b.txt.nq").unlink()
+    load_store(build_dir)
+    assert sorted(g.value for g in open_store(build_dir).named_graphs()) == [f"{EX}doc/a"]
+
+
+@pytest.mark.parametrize("fmt, graphs", [("trig", True), ("nq", True), ("jsonld", True),
+                                         ("ttl", False), ("nt", False)])
+def test_store_export_formats(build_dir, fmt, graphs):
+    out = kg.export(build_dir, fmt, build_dir / f"g.{fmt}")
+    rdflib_format = {"ttl": "turtle", "nt": "nt", "trig": "trig", "nq": "nquads", "jsonld": "json-ld"}[fmt]
+    if graphs:
+        ds = rdflib.Dataset().parse(out, format=rdflib_format)
+        assert len(list(ds.quads((None, None, None, None)))) == 7
+    else:  # the union: the label of cq stated in two graphs is one triple
+        assert len(rdflib.Graph().parse(out, format=rdflib_format)) == 6
+
+
+def test_store_export_uses_build_prefixes(build_dir):
+    assert prefixes(build_dir) == {"ex": EX}
+    assert b"ex:cq" in kg.export(build_dir, "ttl")
+
+
+def test_store_write_atomic_replaces(tmp_path):
+    write_atomic(tmp_path / "f.txt", "one")
+    write_atomic(tmp_path / "f.txt", b"two")
+    assert (tmp_path / "f.txt").read_text() == "two"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]
+
+
+# ------------------------------------------------------------------ canned queries
+
+needs_queries = pytest.mark.skipif(not any((Path(kg.__file__).parents[1] / "queries").glob("*.rq")),
+                                   reason="queries/ has no .rq files yet (helper 'rdf')")
+
+
+@needs_queries
+def test_store_canned_queries_each_state_a_question():
+    listed = list_queries()
+    assert listed and all(question for _, question in listed), listed
+
+
+@needs_queries
+def test_store_read_query_by_name_and_path():
+    name = list_queries()[0][0]
+    assert read_query(name) == (queries_dir() / f"{name}.rq").read_text(encoding="utf-8")
+    assert read_query(str(queries_dir() / f"{name}.rq")) == read_query(name)
+
+
+def test_store_read_query_unknown_name_hints_at_list():
+    with pytest.raises(QueryError) as err:
+        read_query("no-such-question")
+    assert err.value.hint
+
+
+def test_store_read_query_path_to_missing_file(tmp_path):
+    with pytest.raises(QueryError, match="no such query file"):
+        read_query(str(tmp_path / "missing.rq"))
+
+
+def test_import_kg_loads_no_heavy_module():
+    code = ("import sys, json, kg; print(json.dumps(sorted(m for m in sys.modules "
+            "if m.split('.')[0] in ('torch', 'onnxruntime', 'pyoxigraph', 'rdflib', 'hanlp', 'LAC', 'numpy'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == []
+
+
+def test_kg_build_is_the_function_and_the_module():
+    import kg.build as module
+
+    assert callable(kg.build) and kg.build.BuildOptions is module.BuildOptions
+    assert callable(kg.validate)
