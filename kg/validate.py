@@ -1,0 +1,222 @@
+"""SHACL validation of a built graph with pySHACL, reported in plain words (zh and en).
+
+    report = validate("build/")            # a folder, a file, or an rdflib Graph/Dataset
+    report.conforms                        # False only when there are sh:Violation results
+    print(report.text("both"))
+
+Where the shapes and the ontology are found: ``shapes/*.ttl`` and ``ontology/*.ttl`` at the
+top of the repository (a source checkout or an editable install), else the package data
+``kg/data/shapes`` and ``kg/data/ontology`` (copied there when a wheel is built), found with
+``importlib.resources``.  The ontology is passed as pySHACL's ``ont_graph`` (mixed into the
+data graph, no inference by default) so ``sh:targetClass`` also reaches subclass instances.
+
+Named graphs are validated together: a Dataset is flattened to the union of its graphs.
+Warnings (``sh:Warning``) are reported but do not make ``conforms`` false.
+"""
+from __future__ import annotations
+
+import importlib.resources
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.util import guess_format
+
+from kg.errors import ValidationError
+from kg.ns import PREFIXES, RDF, RDFS, SH
+
+ROOT = Path(__file__).resolve().parent.parent
+RDF_SUFFIXES = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".nt": "nt",
+                ".jsonld": "json-ld", ".rdf": "xml", ".owl": "xml", ".n3": "n3"}
+SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+WORDS = {"zh": {"Violation": "违规", "Warning": "警告", "Info": "提示", "value": "值",
+                "ok": "符合：没有违规。", "bad": "不符合", "summary": "{v} 个违规，{w} 个警告，{i} 个提示"},
+         "en": {"Violation": "violation", "Warning": "warning", "Info": "info", "value": "value",
+                "ok": "Conforms: no violations.", "bad": "Does not conform",
+                "summary": "{v} violation(s), {w} warning(s), {i} info"}}
+
+
+@dataclass
+class Result:
+    severity: str  # "Violation", "Warning" or "Info"
+    focus: str  # the node that failed (IRI as a string)
+    path: str | None  # the property, as a CURIE when it has a known prefix
+    shape: str  # the shape that failed (kgsh:Post-heldBy), its node shape for anonymous ones
+    message_zh: str
+    message_en: str
+    value: str | None = None
+    constraint: str | None = None  # the SPARQL constraint (kgsh:Agreement-two-parties), if any
+    focus_label: str = ""  # the zh name of the focus node, when the data gives one
+
+
+@dataclass
+class Report:
+    conforms: bool
+    results: list[Result] = field(default_factory=list)
+    graph: Graph = field(default_factory=Graph)  # the pySHACL report as RDF
+
+    def count(self, severity: str) -> int:
+        return sum(1 for r in self.results if r.severity == severity)
+
+    def text(self, lang: str = "zh") -> str:
+        """The report in plain words: ``lang`` is "zh", "en" or "both"."""
+        langs = ["zh", "en"] if lang == "both" else [lang]
+        if any(x not in WORDS for x in langs):
+            raise ValueError(f"lang must be 'zh', 'en' or 'both', not {lang!r}")
+        lines = []
+        for x in langs:
+            w = WORDS[x]
+            head = w["ok"] if self.conforms else w["bad"]
+            counts = w["summary"].format(v=self.count("Violation"), w=self.count("Warning"), i=self.count("Info"))
+            lines.append(f"{head} ({counts})" if x == "en" else f"{head}（{counts}）")
+        for r in self.results:
+            for x in langs:
+                lines.append(_line(r, x))
+        return "\n".join(lines) + "\n"
+
+
+def _line(r: Result, lang: str) -> str:
+    w = WORDS[lang]
+    who = f"{r.focus_label} <{r.focus}>" if r.focus_label else f"<{r.focus}>"
+    where = f" {r.path}" if r.path else ""
+    msg = r.message_zh if lang == "zh" else r.message_en
+    value = f" ({w['value']}: {r.value})" if r.value is not None else ""
+    return f"[{w[r.severity]}] {who}{where}: {msg}{value} [{r.constraint or r.shape}]"
+
+
+# ------------------------------------------------------------------ locating shapes and ontology
+def resource_dir(name: str) -> Path:
+    """``shapes`` or ``ontology``: the repository folder, else the package data copy."""
+    top = ROOT / name
+    if top.is_dir() and any(top.glob("*.ttl")):
+        return top
+    packaged = importlib.resources.files("kg") / "data" / name
+    if packaged.is_dir():
+        return Path(str(packaged))
+    raise ValidationError(f"cannot find the {name}/ folder (looked in {top} and kg/data/{name})",
+                          hint=f"Run from a source checkout or install a wheel that ships kg/data/{name}.")
+
+
+def _read_folder(folder: Path) -> Graph:
+    g = Graph()
+    for f in sorted(folder.glob("*.ttl")):
+        _parse_into(g, f)
+    return g
+
+
+def shapes_graph(shapes=None) -> Graph:
+    """The shapes: a Graph, a file or folder path, or None for the repository's shapes/."""
+    if isinstance(shapes, Graph):
+        return shapes
+    return load_data(shapes) if shapes is not None else _read_folder(resource_dir("shapes"))
+
+
+def ontology_graph() -> Graph:
+    return _read_folder(resource_dir("ontology"))
+
+
+# ------------------------------------------------------------------ loading data
+def _parse_into(target: Graph | Dataset, f: Path) -> None:
+    fmt = RDF_SUFFIXES.get(f.suffix.lower()) or guess_format(str(f))
+    if fmt is None:
+        raise ValidationError(f"{f.name}: not a known RDF file type", path=str(f))
+    try:
+        target.parse(f, format=fmt)
+    except Exception as err:  # rdflib raises many types for bad input
+        raise ValidationError(f"{f.name}: cannot read as {fmt}: {err}", path=str(f)) from err
+
+
+def _union(ds: Graph) -> Graph:
+    g = Graph()
+    for s, p, o, *_ in (ds.quads((None, None, None, None)) if isinstance(ds, Dataset) else ds):
+        g.add((s, p, o))
+    return g
+
+
+def load_data(data) -> Graph:
+    """A Graph, Dataset, or path (an RDF file, or a folder of them) as one union Graph."""
+    if isinstance(data, Graph):
+        return _union(data) if isinstance(data, Dataset) else data
+    path = Path(data)
+    if not path.exists():
+        raise ValidationError(f"{path.name}: no such file or folder", path=str(path))
+    files = [path] if path.is_file() else sorted(f for f in path.rglob("*")
+                                                 if f.is_file() and f.suffix.lower() in RDF_SUFFIXES)
+    if not files:
+        raise ValidationError(f"{path.name}: no RDF files (.ttl, .trig, .nq, .nt, .jsonld)", path=str(path))
+    ds = Dataset()
+    for f in files:
+        _parse_into(ds, f)
+    return _union(ds)
+
+
+# ------------------------------------------------------------------ validating
+def validate(data, shapes=None, *, engine: str = "pyshacl", inference: str = "none") -> Report:
+    """Validate ``data`` (Graph, Dataset or path) against ``shapes`` (default: shapes/)."""
+    if engine != "pyshacl":
+        raise ValidationError(f"unknown validation engine {engine!r}", hint="Use engine='pyshacl'.")
+    import pyshacl  # imported on first use: it is slow to import
+
+    data_graph = load_data(data)
+    sh_graph = shapes_graph(shapes)
+    conforms, report_graph, _ = pyshacl.validate(
+        data_graph, shacl_graph=sh_graph, ont_graph=ontology_graph(), inference=inference,
+        allow_warnings=True)
+    results = [_result(report_graph, sh_graph, data_graph, node)
+               for node in report_graph.subjects(RDF.type, SH.ValidationResult)]
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    results.sort(key=lambda r: (order[r.severity], r.shape, r.focus, r.path or "", r.value or ""))
+    for prefix, ns in PREFIXES.items():
+        report_graph.bind(prefix, ns)
+    return Report(conforms=bool(conforms), results=results, graph=report_graph)
+
+
+def _curie(g: Graph, node) -> str | None:
+    """``prefix:local`` when ``node`` is in a namespace bound in ``g`` or kg.ns, else the IRI."""
+    if node is None:
+        return None
+    text = str(node)
+    if isinstance(node, URIRef):
+        spaces = {**dict(g.namespaces()), **PREFIXES}
+        for prefix, ns in sorted(spaces.items(), key=lambda kv: -len(str(kv[1]))):
+            if prefix and text.startswith(str(ns)) and len(text) > len(str(ns)):
+                return f"{prefix}:{text[len(str(ns)):]}"
+    return text
+
+
+def _shape_name(sh_graph: Graph, shape) -> str:
+    """The IRI of a shape; an anonymous property shape is named by its node shape."""
+    if isinstance(shape, BNode):
+        parent = next(sh_graph.subjects(SH.property, shape), None)
+        if parent is not None:
+            return _shape_name(sh_graph, parent)
+    return _curie(sh_graph, shape) or ""
+
+
+def _lang(message: Literal) -> str | None:
+    """The language of a message; pySHACL drops the tag when it fills {?var} in SPARQL messages."""
+    if message.language:
+        return message.language.split("-")[0]
+    return "zh" if re.search(r"[\u4e00-\u9fff]", str(message)) else None
+
+
+def _result(rg: Graph, sh_graph: Graph, data: Graph, node) -> Result:
+    messages = {_lang(m): str(m) for m in rg.objects(node, SH.resultMessage) if isinstance(m, Literal)}
+    fallback = messages.get(None) or next(iter(messages.values()), "")
+    focus = rg.value(node, SH.focusNode)
+    value = rg.value(node, SH.value)
+    constraint = rg.value(node, SH.sourceConstraint)
+    label = next((str(x) for x in data.objects(focus, RDFS.label)
+                  if isinstance(x, Literal) and (x.language or "").startswith("zh")), "")
+    return Result(
+        severity=SEVERITY.get(rg.value(node, SH.resultSeverity), "Violation"),
+        focus=str(focus),
+        path=_curie(sh_graph, rg.value(node, SH.resultPath)),
+        shape=_shape_name(sh_graph, rg.value(node, SH.sourceShape)),
+        message_zh=messages.get("zh", fallback),
+        message_en=messages.get("en", fallback),
+        value=str(value) if value is not None else None,
+        constraint=_curie(sh_graph, constraint) if isinstance(constraint, URIRef) else None,
+        focus_label=label,
+    )
