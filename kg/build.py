@@ -86,18 +86,8 @@ class BuildResult:
 
 # ------------------------------------------------------------------ one document
 
-_backends: dict = {}
-
-
 def _stage(module: str, name: str):
     return getattr(importlib.import_module(f"kg.{module}"), name)
-
-
-def _backend(name: str):
-    """One backend per process, made on first use (models load once per worker)."""
-    if name not in _backends:
-        _backends[name] = _stage("annotate", "get_backend")(name)
-    return _backends[name]
 
 
 def build_document(path, shards_dir, nlp: str = "lac") -> DocOutcome:
@@ -106,11 +96,15 @@ def build_document(path, shards_dir, nlp: str = "lac") -> DocOutcome:
     path = Path(path)
     outcome = DocOutcome(path=str(path), id=path.name)
     clock = time.perf_counter
+    try:  # made once per process (kg.annotate caches it): models load once per worker
+        backend = _stage("annotate", "get_backend")(nlp)
+    except BackendError as err:
+        outcome.error, outcome.fatal = str(err), True
+        return outcome
     try:
         t = clock()
         doc = _stage("read", "read_file")(path)
         outcome.timings["read"] = clock() - t
-        backend = _backend(nlp)
         for stage, module, func, args in (("annotate", "annotate", "annotate", (backend,)),
                                           ("extract", "extract", "extract", ()),
                                           ("link", "link", "link", ())):
@@ -123,9 +117,6 @@ def build_document(path, shards_dir, nlp: str = "lac") -> DocOutcome:
         t = clock()
         _write_shard(dataset, Path(shards_dir) / f"{doc.id}.nq", outcome)
         outcome.timings["write"] = clock() - t
-    except BackendError as err:
-        outcome.error, outcome.fatal = str(err), True
-        return outcome
     except Exception as err:  # noqa: BLE001 - one bad file must not stop the build
         outcome.error = f"{type(err).__name__}: {err}" if not str(err) else str(err)
         return outcome
@@ -244,15 +235,23 @@ def _finish(out, done, errors, options, started, t0) -> BuildResult:
 
 
 def _metadata(done: list[DocOutcome], options: BuildOptions, started) -> str:
-    """N-Quads of kg.map.metadata_graph: backend, versions, python, time, sources."""
+    """N-Quads of kg.map.metadata_graph: backend, versions, time, sources."""
+    from importlib.metadata import PackageNotFoundError, version
+
     from . import __version__
 
     provenance = next((o.provenance for o in done if o.provenance), {})
-    info = {"backend": provenance.get("backend", options.nlp),
-            "backend_version": provenance.get("version", ""), "provenance": provenance,
-            "kg_version": __version__, "python": platform.python_version(),
-            "started": started, "finished": _dt.datetime.now(_dt.timezone.utc),
-            "sources": [o.id for o in done], "graphs": [g for o in done for g in o.graphs]}
+    backend = provenance.get("backend", options.nlp)
+    versions = {"kg": __version__, "python": platform.python_version()}
+    if provenance.get("version"):
+        versions[backend] = provenance["version"]
+    for dist in ("rdflib", "pyoxigraph", "pyshacl"):
+        try:
+            versions[dist] = version(dist)
+        except PackageNotFoundError:
+            pass
+    info = {"backend": backend, "versions": versions, "started": started,
+            "ended": _dt.datetime.now(_dt.timezone.utc), "sources": [o.path for o in done]}
     return nquads_of(_stage("map", "metadata_graph")(info))
 
 
@@ -292,7 +291,9 @@ def _stats(store, done, errors, options, names, timings, seconds) -> dict:
     provenance = next((o.provenance for o in done if o.provenance), {})
     return {
         "kg_version": __version__, "python": platform.python_version(),
-        "backend": {"name": options.nlp, **provenance}, "workers": options.workers,
+        "backend": {"name": provenance.get("backend", options.nlp),
+                    **{k: v for k, v in provenance.items() if k != "backend"}},
+        "workers": options.workers,
         "seconds": seconds, "chars": chars, "chars_per_second": chars / seconds if seconds else 0.0,
         "documents_per_second": len(done) / seconds if seconds else 0.0,
         "triples": triples, "quads": sum(o.quads for o in done),

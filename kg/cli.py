@@ -132,8 +132,10 @@ def query(build_dir, name, fmt, list_):
     from kg.store import list_queries, read_query
 
     if list_:
-        for qname, question in list_queries():
-            click.echo(f"{qname:24} {question}")
+        listed = list_queries()
+        width = max((len(n) for n, _ in listed), default=0)
+        for qname, question in listed:
+            click.echo(f"{qname:{width}}  {question}")
         return
     if build_dir is None or name is None:
         raise click.UsageError("give BUILD and NAME_OR_PATH, or --list")

@@ -195,10 +195,11 @@ def queries_dir() -> Path:
 
 
 def question(path: Path) -> str:
-    """The research question of a .rq file: its first comment line."""
+    """The research question of a .rq file: its first comment line ("Research question:" dropped)."""
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip().startswith("#"):
-            return line.strip().lstrip("#").strip()
+            text = line.strip().lstrip("#").strip()
+            return text.split(":", 1)[1].strip() if text.lower().startswith("research question:") else text
     return ""
 
 

@@ -66,8 +66,9 @@ def _document_dataset(doc):
 def _metadata_graph(info):
     g = rdflib.Graph(identifier=EX.build)
     g.add((EX.build, EX.backend, rdflib.Literal(info["backend"])))
+    assert {"kg", "python"} <= set(info["versions"]) and info["ended"] >= info["started"]
     for source in info["sources"]:
-        g.add((EX.build, EX.source, rdflib.Literal(source)))
+        g.add((EX.build, EX.source, rdflib.Literal(Path(source).name)))
     return g
 
 
