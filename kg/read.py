@@ -261,7 +261,9 @@ _CJK_START = re.compile(r"^[\u3400-\u9fff]")
 
 
 def _is_body(line: _Line) -> bool:
-    return bool(_FINAL.search(line.text)) or (len(line.text) >= 50 and bool(_CLAUSE.search(line.text)))
+    """Body text, not a title or caption: ends a sentence, holds one, or is long with clauses."""
+    t = line.text
+    return bool(_FINAL.search(t)) or "。" in t or (len(t) >= 50 and bool(_CLAUSE.search(t)))
 
 
 def _articles(doc: Document, begin: int) -> list[Article]:
@@ -342,7 +344,8 @@ def _joinable(prev: _Line, nxt: _Line) -> bool:
     """A page-layout break inside a paragraph: long body text cut before its sentence ends."""
     t = prev.text
     return (len(t) >= 30 and t[-1] not in _JOIN_END and bool(_CJK_START.match(nxt.text))
-            and (bool(re.search(r"[。！？；]", t)) or len(t) >= 60) and _byline(nxt) is None)
+            and (bool(re.search(r"[。！？；]", t)) or (len(t) >= 40 and bool(_CLAUSE.search(t))))
+            and _byline(nxt) is None)
 
 
 def _join(text: str, body: list[_Line]) -> list[list[tuple[int, int]]]:

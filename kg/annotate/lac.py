@@ -51,6 +51,20 @@ def _pieces(text: str, limit: int = MAX_CHARS) -> list[tuple[int, str]]:
     return out
 
 
+_TRAIL = "与和及同、"
+
+
+def _split_conjunctions(words):
+    """LAC sometimes glues the conjunction after a name to it ("成都市大数据中心与"/ORG):
+    split it off as its own token (tag c, or w for 、)."""
+    for word, tag in words:
+        if tag in LABEL_OF and len(word) > 2 and word[-1] in _TRAIL:
+            yield word[:-1], tag
+            yield word[-1], "w" if word[-1] == "、" else "c"
+        else:
+            yield word, tag
+
+
 class LacBackend:
     name = "lac"
 
@@ -66,7 +80,7 @@ class LacBackend:
             batch = jobs[b:b + self.batch_size]
             for (k, off, _), words in zip(batch, self._lac.run([p for _, _, p in batch])):
                 pos = off
-                for word, tag in words:
+                for word, tag in _split_conjunctions(words):
                     end = pos + len(word)
                     results[k].tokens.append((pos, end, tag))
                     if tag in LABEL_OF and word.strip():

@@ -1,0 +1,235 @@
+"""kg.read on small hand-written inputs (and the seed shipped in seeds/)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.errors import ReadError
+from kg.read import decode, iter_sources, read_file, read_text, resolve_date, year_near
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_e2ea4a6810521310.txt"
+GOLD = ROOT.parent / "shared" / "eval" / "seed.gold.json"
+
+TEXT = "市委书记出席会议并讲话。数字城市建设推进会召开。"
+
+
+def check_offsets(doc):
+    for s in doc.sentences:
+        if s.offsets is None:
+            assert doc.text[s.start:s.end] == s.text
+        else:
+            assert len(s.offsets) == len(s.text)
+            assert all(doc.text[o] == c for o, c in zip(s.offsets, s.text))
+            assert s.offsets[0] == s.start and s.offsets[-1] == s.end - 1
+        assert s.text == s.text.strip()
+
+
+# ------------------------------------------------------------------ encodings
+@pytest.mark.parametrize("text,encoding,expected", [
+    (TEXT, "utf-8", "utf-8"),
+    (TEXT, "utf-8-sig", "utf-8-sig"),
+    (TEXT, "gbk", "gb18030"),
+    (TEXT, "gb18030", "gb18030"),
+    ("這是一個關於數位城市的會議。", "big5", "big5"),
+    ("會議", "big5", "big5"),
+    ("市长", "gbk", "gb18030"),
+])
+def test_read_encodings(tmp_path, text, encoding, expected):
+    p = tmp_path / "a.txt"
+    p.write_bytes(text.encode(encoding))
+    doc = read_file(p)
+    assert doc.text == text  # no BOM in the text
+    assert doc.encoding == expected
+    assert doc.id == "a.txt"
+
+
+@pytest.mark.parametrize("data,what", [
+    (b"PK\x03\x04\x00\x00binary", "NUL"),
+    (bytes(range(128, 256)) * 4, "encoding"),
+    (b"\x01\x02\x03\x04\x05\x06\x07\x08abc", "control"),
+])
+def test_read_binary_refused_naming_the_file(tmp_path, data, what):
+    p = tmp_path / "blob.txt"
+    p.write_bytes(data)
+    with pytest.raises(ReadError) as err:
+        read_file(p)
+    assert "blob.txt" in str(err.value) and what in str(err.value)
+
+
+def test_read_missing_path_named(tmp_path):
+    with pytest.raises(ReadError, match="nope.txt"):
+        iter_sources([tmp_path / "nope.txt"])
+    with pytest.raises(ReadError, match="nope.txt"):
+        read_file(tmp_path / "nope.txt")
+
+
+def test_iter_sources_expands_folders_sorted(tmp_path):
+    for name in ["b.md", "a.txt", "c.html", "skip.json", "sub/d.htm"]:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    got = [p.relative_to(tmp_path).as_posix() for p in iter_sources([tmp_path])]
+    assert got == ["a.txt", "b.md", "c.html", "sub/d.htm"]
+
+
+# ------------------------------------------------------------------ front matter, HTML
+def test_read_front_matter(tmp_path):
+    p = tmp_path / "n.md"
+    p.write_text("---\ntitle: 某市召开数字政府推进会\ndate: 2021-07-09\nsource: http://x\nmedia: 某日报\n---\n"
+                 "7月9日，某市召开数字政府推进会。市长张明主持。\n", encoding="utf-8")
+    doc = read_file(p)
+    assert doc.meta["title"] == "某市召开数字政府推进会" and doc.meta["source"] == "http://x"
+    assert doc.date == dt.date(2021, 7, 9)
+    [a] = doc.articles
+    assert (a.title, a.media, a.reporter, a.date) == ("某市召开数字政府推进会", "某日报", "", dt.date(2021, 7, 9))
+    assert doc.text.startswith("---\n")  # front matter stays in the text ...
+    body = doc.text.index("7月9日")
+    assert a.start == body and all(s.start >= body for s in doc.sentences)  # ... but not in sentences
+    assert [s.text for s in doc.sentences] == ["7月9日，某市召开数字政府推进会。", "市长张明主持。"]
+
+
+def test_read_bad_yaml_names_file_and_line(tmp_path):
+    p = tmp_path / "bad.md"
+    p.write_text("---\ntitle: ok\ndate: [2021\n---\n正文。\n", encoding="utf-8")
+    with pytest.raises(ReadError) as err:
+        read_file(p)
+    assert "bad.md" in str(err.value) and "line" in str(err.value)
+
+
+def test_read_html(tmp_path):
+    p = tmp_path / "page.html"
+    p.write_text("<html><head><title>智慧城市论坛举行</title><style>p{}</style></head><body>"
+                 "<h1>智慧城市论坛举行</h1><p>10月29日，智慧城市论坛在某市举行。</p>"
+                 "<p>教授王力作主旨演讲。</p><script>var x;</script></body></html>", encoding="utf-8")
+    doc = read_file(p)
+    assert "<p>" not in doc.text and "var x" not in doc.text and "p{}" not in doc.text
+    [a] = doc.articles
+    assert a.title == "智慧城市论坛举行" and doc.quote(a.title_span) == a.title
+    assert [s.text for s in a.sentences][1:] == ["10月29日，智慧城市论坛在某市举行。", "教授王力作主旨演讲。"]
+    check_offsets(doc)
+
+
+# ------------------------------------------------------------------ layout breaks, sentences
+BROKEN = ("标题行\n\n"
+          "第一段。\n\n"
+          "会议指出，要加快推进城市治理数字化转型，持续完善基层治理体系，一批重点领域典型应用上线\n\n"
+          "运行，群众满意度明显提高。下一步要不断增强中心城区多跨协同水\n\n\n"
+          "平。会议要求！\n\n"
+          "短行\n\n"
+          "另一段。")
+
+
+def test_read_layout_break_joined_with_offsets():
+    doc = read_text(BROKEN)
+    check_offsets(doc)
+    texts = [s.text for s in doc.sentences]
+    assert "会议指出，要加快推进城市治理数字化转型，持续完善基层治理体系，一批重点领域典型应用上线运行，群众满意度明显提高。" in texts
+    assert "下一步要不断增强中心城区多跨协同水平。" in texts
+    assert "会议要求！" in texts and "另一段。" in texts
+    joined = [s for s in doc.sentences if s.offsets is not None]
+    assert len(joined) == 2
+    s = joined[0]
+    assert doc.text[s.start:s.end].endswith("典型应用上线\n\n运行，群众满意度明显提高。")
+    assert s.doc_offset(s.text.index("运行")) == doc.text.index("运行")
+    assert doc.text == BROKEN  # joining never changes the text
+
+
+def test_read_titles_and_short_lines_never_joined():
+    doc = read_text("数字城市建设推进会在某市召开 市长出席\n\n市长李明主持会议。")
+    texts = [s.text for s in doc.sentences]
+    assert texts == ["数字城市建设推进会在某市召开 市长出席", "市长李明主持会议。"]
+    assert doc.articles[0].title == "数字城市建设推进会在某市召开 市长出席"
+
+
+def test_read_sentences_split_at_punctuation():
+    doc = read_text("他说：“要抓落实。”会议强调；要强化保障！是否可行？ 可以!  好?\n\n第二段")
+    assert [s.text for s in doc.sentences] == [
+        "他说：“要抓落实。”", "会议强调；", "要强化保障！", "是否可行？", "可以!", "好?", "第二段"]
+    check_offsets(doc)
+
+
+def test_read_lines_mode_one_sentence_per_line():
+    doc = read_text("第一行没有句号\n第二行。第二句。\n\n  第三行  \n", lines=True)
+    assert [s.text for s in doc.sentences] == ["第一行没有句号", "第二行。第二句。", "第三行"]
+    check_offsets(doc)
+
+
+# ------------------------------------------------------------------ articles and bylines
+TWO = ("要闻\n\n"
+       "某市召开智慧城市建设推进大会 部署下一阶段工作\n\n\n\n"
+       "推进大会会场一角\n\n"
+       "3月5日，某市召开智慧城市建设推进大会。市长王海主持会议。\n\n"
+       "会议要求，加快建设城市大脑。\n\n"
+       "本报记者 李明 摄影报道\n\n"
+       "数字经济论坛在某市举行\n\n"
+       "2024年6月1日，数字经济论坛举行。教授赵刚作报告。（张三 摄）\n\n"
+       "某某晚报记者 周洁 吴敏\n\n"
+       "责任编辑：钱七\n")
+
+
+def test_read_two_articles_split_at_bylines():
+    doc = read_text(TWO)
+    a, b = doc.articles
+    assert (a.title, a.media, a.reporter) == ("某市召开智慧城市建设推进大会 部署下一阶段工作", "", "李明")
+    assert (b.title, b.media, b.reporter) == ("数字经济论坛在某市举行", "某某晚报", "周洁、吴敏")
+    assert doc.quote(a.byline_span) == "本报记者 李明 摄影报道"
+    assert doc.quote(b.byline_span) == "某某晚报记者 周洁 吴敏"
+    assert a.end == a.byline_span.end and b.start > a.end
+    assert "钱七" not in b.reporter and "张三" not in b.reporter
+    assert a.date is None and b.date == dt.date(2024, 6, 1)
+    assert [s.text for s in a.sentences][:2] == [a.title, "推进大会会场一角"]  # "要闻" (a column name) is no sentence
+    assert any(s.text == "责任编辑：钱七" for s in b.sentences)
+    check_offsets(doc)
+
+
+def test_read_no_byline_is_one_article():
+    doc = read_text("省委副书记、省长王建国主持会议。浙江大学副校长李明出席。")
+    [a] = doc.articles
+    assert a.title == "" and a.reporter == "" and len(a.sentences) == 2
+
+
+# ------------------------------------------------------------------ dates
+@pytest.mark.parametrize("text,hint,expected", [
+    ("10月29日", 2025, "2025-10-29"),
+    ("10月29日上午", 2025, "2025-10-29"),
+    ("10月29日上午", None, "--10-29"),
+    ("2025年10月29日", None, "2025-10-29"),
+    ("2021年10月16日", 2025, "2021-10-16"),
+    ("12月24日", None, "--12-24"),
+    ("2021-07-09", None, "2021-07-09"),
+    ("2月30日", 2024, None),
+    ("没有日期", 2025, None),
+])
+def test_resolve_date(text, hint, expected):
+    assert resolve_date(text, year_hint=hint) == expected
+
+
+def test_year_near_from_front_matter_then_article_then_none():
+    doc = read_text("10月29日，论坛举行。", meta={"date": "2023-01-02"})
+    assert year_near(doc, 0) == 2023
+    doc = read_text("作为2025世界城市日的活动之一，10月29日，论坛举行。有2000余名代表参加。")
+    assert year_near(doc, doc.text.index("10月")) == 2025
+    doc = read_text("10月29日，论坛举行。有2000余名代表参加。")
+    assert year_near(doc, 0) is None
+    assert resolve_date("10月29日", year_hint=year_near(doc, 0)) == "--10-29"
+
+
+# ------------------------------------------------------------------ the seed
+def test_read_seed_five_articles():
+    doc = read_file(SEED)
+    got = [{"title": a.title, "reporter": a.reporter, "media": a.media} for a in doc.articles]
+    assert len(got) == 5
+    assert [g["reporter"] for g in got] == ["卢志民"] + ["陈军"] * 4
+    assert got[0]["media"] == "新重庆-重庆日报" and {g["media"] for g in got[1:]} == {"上游财经-重庆晨报"}
+    if GOLD.is_file():
+        assert got == json.loads(GOLD.read_text(encoding="utf-8"))["articles"]
+    joined = [s.text for s in doc.sentences if s.offsets is not None]
+    assert len(joined) == 2 and any("上线运行" in t for t in joined) and any("协同水平" in t for t in joined)
+    check_offsets(doc)
+
+
+def test_decode_prefers_utf8():
+    assert decode("数字".encode("utf-8")) == ("数字", "utf-8")
