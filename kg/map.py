@@ -69,10 +69,9 @@ def date_literal(value) -> Literal | None:
 
 
 def _decimal(value: float) -> Literal:
-    d = Decimal(str(value))
-    if d == d.to_integral_value():
-        d = d.quantize(Decimal(1))
-    return Literal(d, datatype=XSD.decimal)
+    """xsd:decimal in its canonical lexical form ("17.0", "0.5"), stable through Turtle round trips."""
+    text = format(Decimal(str(value)).normalize(), "f")
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
 
 
 def _zh(text: str) -> Literal:

@@ -90,6 +90,12 @@ def small_doc() -> Document:
 
 
 @pytest.fixture
+def make_doc():
+    """The factory itself, for tests that need several fresh copies."""
+    return make_small_document
+
+
+@pytest.fixture
 def small_dataset(small_doc):
     from kg.map import document_dataset
 
