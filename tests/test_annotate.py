@@ -136,6 +136,8 @@ def test_to_jsonl_rows_and_lines(lac, tmp_path):
     assert [m["start"] for m in r["mentions"]] == sorted(m["start"] for m in r["mentions"])
     lines = list(to_jsonl(doc, lines=True))
     assert [r["text"] for r in lines] == ["市长李明出席。副市长王芳主持。", "教授赵刚发言。"]
+    md = annotate(read_text("---\ntitle: 标题\n---\n市长李明出席\n", path="y.md", lines=True), lac)
+    assert [r["text"] for r in to_jsonl(md, lines=True)] == ["市长李明出席"]
     p = tmp_path / "f.txt"
     p.write_text("市长李明出席。\n", encoding="utf-8")
     [line] = list(to_jsonl(p))

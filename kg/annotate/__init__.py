@@ -209,8 +209,9 @@ def _rows(doc: Document, lines: bool) -> Iterator[dict]:
             yield _row(doc, s.start, s.end, s.mentions)
         return
     mentions = [m for s in doc.sentences for m in s.mentions]
-    pos = 0
-    for raw in doc.text.split("\n"):
+    pos = min((a.start for a in doc.articles), default=0)  # front matter is no unit
+    pos = doc.text.rfind("\n", 0, pos) + 1
+    for raw in doc.text[pos:].split("\n"):
         stripped = raw.strip()
         if stripped:
             start = pos + raw.index(stripped[0])
