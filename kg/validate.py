@@ -216,7 +216,7 @@ def _result(rg: Graph, sh_graph: Graph, data: Graph, node) -> Result:
         shape=_shape_name(sh_graph, rg.value(node, SH.sourceShape)),
         message_zh=messages.get("zh", fallback),
         message_en=messages.get("en", fallback),
-        value=str(value) if value is not None else None,
+        value=str(value) if value is not None and value != focus else None,
         constraint=_curie(sh_graph, constraint) if isinstance(constraint, URIRef) else None,
         focus_label=label,
     )

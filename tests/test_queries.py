@@ -1,0 +1,145 @@
+"""queries/: each .rq parses, declares the contract variables, and answers on a small document."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rdflib
+from conftest import make_small_document  # tests/ is on sys.path under pytest's prepend mode
+from rdflib.plugins.sparql import prepareQuery
+
+from kg.map import document_dataset
+
+QUERIES = Path(__file__).resolve().parent.parent / "queries"
+ALL = sorted(QUERIES.glob("*.rq"))
+
+#: CONTRACT.md: file -> variables that must be there, spelled exactly
+CONTRACT = {
+    "persons": "person name",
+    "posts": "person personName title org orgName",
+    "organizations": "org name type",
+    "places": "place name",
+    "initiatives": "initiative name",
+    "initiative-components": "initiative initiativeName component componentName",
+    "agreements": "agreement type title party partyName date event eventName",
+    "events": "event name date place placeName",
+    "event-roles": "event eventName agent agentName role",
+    "indicators": "indicator label value unit subject subjectName",
+    "articles": "article title reporterName mediaName date",
+    "evidence": "subject text doc",
+}
+K = "https://w3id.org/citykg/ontology#"
+EVENT = "数字重庆建设推进会"
+SENT_HU = "市长胡衡华主持会议，王炯出席。"
+SENT_YUAN = "市委书记袁家军出席会议并讲话。"
+SENT_SIGN = "会上，重庆邮电大学与三未信安签署“重庆市高校重点实验室”合作协议。"
+SENT_SIX = "全市建成“六大应用系统”，包括数字党建、数字政务。"
+#: query -> (variables compared, expected rows as tuples of plain strings; IRIs shown by last segment
+#: for ?type and ?role, entity IRIs replaced by their names)
+EXPECTED = {
+    "persons": ("name", {("卢志民",), ("王炯",), ("胡衡华",), ("袁家军",)}),
+    "posts": ("personName title orgName", {("袁家军", "书记", "中共重庆市委"), ("胡衡华", "市长", None)}),
+    "organizations": ("name type", {("中共重庆市委", "PartyBody"), ("重庆邮电大学", "University"),
+                                    ("重庆三未信安信息科技有限公司", "Company"), ("重庆日报", "Media")}),
+    "places": ("name", {("重庆",)}),
+    "initiatives": ("name", {("六大应用系统",), ("数字党建",), ("数字政务",)}),
+    "initiative-components": ("initiativeName componentName", {("六大应用系统", "数字党建"), ("六大应用系统", "数字政务")}),
+    "agreements": ("type title partyName date eventName", {
+        ("合作协议", "“重庆市高校重点实验室”合作协议", p, "2025-10-29", EVENT)
+        for p in ("重庆邮电大学", "重庆三未信安信息科技有限公司")}),
+    "events": ("name date placeName", {(EVENT, "2025-10-29", "重庆")}),
+    "event-roles": ("eventName agentName role", {(EVENT, "袁家军", "attendee"), (EVENT, "袁家军", "speaker"),
+                                                 (EVENT, "胡衡华", "chair"), (EVENT, "王炯", "attendee")}),
+    "indicators": ("label value unit", {("一级指标", "17.0", "个"), (None, "5000000.0", "元")}),
+    "articles": ("title reporterName mediaName date", {("数字重庆建设推进会召开", "卢志民", "重庆日报", "2025-10-29")}),
+    "people-by-organization": ("orgName personName title", {("中共重庆市委", "袁家军", "书记")}),
+    "agreements-by-event": ("eventName agreements parties", {(EVENT, "1", "2")}),
+    "initiatives-with-count-mismatch": ("name statedCount components", {("六大应用系统", "6", "2")}),
+}
+
+
+def _text(value, column=""):
+    """A cell as a plain string; numbers compared by value (Oxigraph writes 17 for 17.0)."""
+    if value is None:
+        return None
+    s = str(value)
+    if column == "value":
+        return str(float(s))
+    return s.rsplit("#", 1)[-1] if s.startswith(K) else s
+
+
+@pytest.fixture(scope="module")
+def union_dataset():
+    """The small document written as TriG and read back the way score.py reads a build."""
+    ds = rdflib.Dataset(default_union=True)
+    ds.parse(data=document_dataset(make_small_document()).serialize(format="trig"), format="trig")
+    return ds
+
+
+def _rows(ds, name):
+    res = ds.query((QUERIES / f"{name}.rq").read_text(encoding="utf-8"))
+    return [{str(v): r[v] for v in res.vars} for r in res]
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.stem for p in ALL])
+def test_queries_parse_and_explain_themselves(path):
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Research question:"), "open with '# Research question: …'"
+    assert "研究问题" in text.split("SELECT")[0], "give the question in zh too"
+    prepareQuery(text)
+
+
+def test_queries_contract_files_exist():
+    assert {p.stem for p in ALL} >= set(CONTRACT)
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACT))
+def test_queries_contract_variables(name):
+    q = prepareQuery((QUERIES / f"{name}.rq").read_text(encoding="utf-8"))
+    got = {str(v) for v in q.algebra["PV"]}
+    assert set(CONTRACT[name].split()) <= got
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_queries_rows_on_small_document(union_dataset, name):
+    columns, expected = EXPECTED[name]
+    rows = _rows(union_dataset, name)
+    got = {tuple(_text(r[c], c) for c in columns.split()) for r in rows}
+    assert got == expected
+    assert len(rows) == len(expected), "one row per value"
+
+
+def test_queries_names_are_plain_strings(union_dataset):
+    for row in _rows(union_dataset, "persons") + _rows(union_dataset, "organizations"):
+        assert row["name"].language is None
+
+
+def test_queries_evidence_has_sentences_and_offsets(union_dataset):
+    rows = _rows(union_dataset, "evidence")
+    texts = {str(r["text"]) for r in rows}
+    assert {SENT_HU, SENT_YUAN, SENT_SIGN, SENT_SIX} <= texts
+    for r in rows:
+        assert int(r["end"]) - int(r["start"]) == len(str(r["text"]))
+
+
+def test_queries_evidence_for_entity(union_dataset):
+    rows = _rows(union_dataset, "evidence-for-entity")
+    wang = [r for r in rows if str(r["name"]) == "王炯"]
+    assert [str(r["text"]) for r in wang] == [SENT_HU] and wang[0]["article"] is not None
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_queries_run_on_oxigraph_union(name):
+    pyoxigraph = pytest.importorskip("pyoxigraph")
+    store = pyoxigraph.Store()
+    data = document_dataset(make_small_document()).serialize(format="nquads").encode("utf-8")
+    store.load(data, format=pyoxigraph.RdfFormat.N_QUADS)
+    text = (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+    res = store.query(text, use_default_graph_as_union=True)
+    columns, expected = EXPECTED[name]
+    vars_ = [v.value for v in res.variables]
+    got = set()
+    for sol in res:
+        row = dict(zip(vars_, sol))
+        got.add(tuple(_text(row[c].value, c) if row.get(c) is not None else None for c in columns.split()))
+    assert got == expected
