@@ -39,7 +39,6 @@ _COMMON = set(
     "這們個來國說時為對過還發後從實現學經動點與開關體長問機當間見義產種頭將進麼樣車書東員總邊電區"
     "陽務條熱會議數設發展處應該際級線場報導歲萬億內網統團參選舉辦區縣鄉鎮協議記者"
 )
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def _cjk_score(text: str) -> int:
@@ -133,8 +132,13 @@ def read_text(text: str, path: str = "<string>", *, meta: dict | None = None,
     body = 0
     if suffix in _HTML:
         text, fm = _html_to_text(text)
-    elif suffix in _MD or text.startswith("---"):
+    elif suffix in _MD:
         fm, body = _front_matter(text, path)
+    elif text.startswith("---"):  # front matter in a .txt or a string: only when it parses
+        try:
+            fm, body = _front_matter(text, path)
+        except ReadError:
+            fm, body = {}, 0
     fm.update(meta or {})
     if "date" in fm and fm["date"] is not None:
         fm["date"] = _meta_date(fm["date"], path)
