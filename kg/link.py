@@ -171,6 +171,10 @@ def link(doc: Document) -> Document:
                             for c in f.components]
     for e in groups.values():
         e.aliases.discard(e.name)
+    # a name the document also gives a body ("论坛" that is founded) is that body, not an event
+    bodies = {k for (kind, k) in groups if kind == "organization"}
+    for k in [k for (kind, k) in groups if kind == "event" and k in bodies]:
+        del groups[("event", k)]
     doc.entities = groups
     _rewrite_facts(doc, canonical, groups, key)
     return doc
@@ -214,6 +218,13 @@ def _merge_kind(groups: dict, by_surface: dict, kind: str, same) -> None:
                 by_surface[sk] = target.name
 
 
+def _surfaces(groups):
+    for (kind, _), e in groups.items():
+        yield kind, e.name
+        for a in e.aliases:
+            yield kind, a
+
+
 def _rewrite_facts(doc: Document, canonical, groups, key) -> None:
     def name_of(kind: str, name: str | None) -> str | None:
         if not name:
@@ -222,12 +233,18 @@ def _rewrite_facts(doc: Document, canonical, groups, key) -> None:
         e = groups.get((kind, key(kind, c)))
         return e.name if e else c
 
+    surfaces = sorted({n for (k, n) in _surfaces(groups) if k == "organization"}, key=len, reverse=True)
     for p in doc.facts.posts:
         p.person = name_of("person", p.person)
+        if p.org is None:  # 信通院总工程师: the title starts with a body named elsewhere
+            head = next((s for s in surfaces if p.title.startswith(s) and len(p.title) > len(s)), None)
+            if head:
+                p.org, p.title = head, p.title[len(head):]
         p.org = name_of("organization", p.org)
     for r in doc.facts.roles:
         r.event = name_of("event", r.event)
         r.agent = name_of(r.agent_kind, r.agent)
+    doc.facts.roles = [r for r in doc.facts.roles if ("event", key("event", r.event)) in groups]
     for a in doc.facts.agreements:
         a.parties = list(dict.fromkeys(name_of("organization", p) for p in a.parties))
         a.event = name_of("event", a.event)

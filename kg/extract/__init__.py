@@ -6,6 +6,8 @@ that name entities by their surface names. ``kg.link`` merges them afterwards.
 """
 from __future__ import annotations
 
+import re
+
 from kg import dates
 from kg.document import (AgreementFact, Article, Document, EntityFact, Facts, IndicatorFact, RoleFact,
                          Span)
@@ -102,6 +104,8 @@ class _Article:
     def _events(self, view: SentView, evs: list[EventMention]) -> None:
         ev = view.evidence
         date = dates.first_date(view.text, self.year)
+        if date is None and re.search(r"当天|当日|同日", view.text):
+            date = self.main_date
         parents = dict(part_of_event(view, evs))
         for e in evs:
             if not e.name:

@@ -18,6 +18,8 @@ HELD = re.compile(r"^(?:[^，。；]{0,3}?(?:在|于)([^，。；]{1,40}?))?(?:�
 _YEAR_LEAD = re.compile(r"^(?:19|20)\d{2}(?:年度?)?")
 _ORDINAL = re.compile(r"^[第首]|^[一二三四五六七八九十两\d]+(?:大|届|次)?$")
 _PARTY = "党的"
+_LEAD_VERBS = r"(?:组织|举办|召开|参加|出席|举行|开展|推动|筹办)"
+FOUNDED = re.compile(r"^”?(?:正式|宣布)?成立")
 
 
 @dataclass
@@ -44,10 +46,11 @@ def find_events(view: SentView) -> list[EventMention]:
         k = view.token_at(end - 1)
         if k is not None and view.tokens[k][1] > end and view.tokens[k][2] in {"LOC", "ORG", "nz", "n"}:
             continue  # 会议|中心: the noun is inside a longer name
-        if k is None or view.tokens[k][2] in {"v", "vd"} and view.tokens[k][0] < m.start():
+        k0 = view.token_at(m.start())
+        if k0 is None or view.tokens[k0][2] in {"v", "vd"} and view.tokens[k0][0] < m.start():
             start = m.start()  # 出席会议 is one verb token
-        else:
-            start = min(view.expand_left(k, years=True), m.start())
+        else:  # the noun's own tokens count whatever their tags (推进/v 会/v)
+            start = min(view.expand_left(k0, years=True), m.start())
         if start >= 2 and text[start - 2:start] == _PARTY:
             start -= 2
         name = clean_name(text[start:end])
@@ -59,8 +62,13 @@ def find_events(view: SentView) -> list[EventMention]:
             taken.pop()
             start = prev.start
             name = text[start:end]
+        lead = re.match(_LEAD_VERBS, name)
+        if lead and len(name) - lead.end() >= 4:
+            name, start = name[lead.end():], start + lead.end()
         generic = _generic(name, noun)
         after = text[end:]
+        if FOUNDED.match(after):
+            continue  # a forum or alliance that is founded is a body, found by the name rules
         held = HELD.match(after)
         held_before = re.search(r"(?:举行|召开|举办|主办)(?:了|的)?$", text[:start])
         em = EventMention(start, end, None if generic else name, v.event_nouns[noun],

@@ -90,11 +90,12 @@ def _headed(view: SentView, taken) -> list[InitiativeMention]:
             continue
         if _is_name(view, start, end):
             continue
-        out.append(InitiativeMention(start, end, name, v.initiative_heads[m.group(0)]))
+        parts = _enumeration_before(view, start, 0) if re.search(r"(?:构成|组成)的$", text[:start]) else []
+        out.append(InitiativeMention(start, end, name, v.initiative_heads[m.group(0)], None, parts))
     return out
 
 
-_INIT_POS = {"n", "nz", "nw", "LOC", "vn", "a", "an", "m", "j", "ORG"}
+_INIT_POS = {"n", "nz", "nw", "LOC", "vn", "vd", "a", "an", "m", "j", "ORG"}
 
 
 def _trim_determiners(view: SentView, start: int, end: int) -> int:
@@ -139,11 +140,11 @@ def _quoted(view: SentView, taken) -> list[InitiativeMention]:
         start, end = m.start(), m.end()
         # a noun modifier before the quote: 数字经济“一号工程”
         k = view.token_at(start - 1) if start else None
-        if k is not None and view.tokens[k][2] in {"n", "nz", "vn", "LOC"}:
-            start = view.expand_left(k, allow={"n", "nz", "vn", "LOC", "j"}, allow_quotes=False)
+        if k is not None and view.tokens[k][2] in {"n", "nz", "LOC"}:
+            start = view.expand_left(k, allow={"n", "nz", "LOC", "j"}, allow_quotes=False)
         # a head right after the quote: “141”基层智治体系 is caught by the headed rule
-        lead = text[max(0, start - 6):start]
-        if not any(lead.endswith(vb) or vb in lead for vb in _BUILD_VERBS):
+        lead = re.sub(r"(?:“[^“”]{1,20}”)+$", "", text[:start])[-6:]  # 实现“一网通办”“一次不跑”
+        if not any(vb in lead for vb in _BUILD_VERBS):
             continue
         name = text[start:end]
         out.append(InitiativeMention(start, end, name, "Programme"))

@@ -86,6 +86,9 @@ def _organizations(view: SentView) -> list[Name]:
                 and not _venue(text, start, start + len(name)):
             found[(start, start + len(name))] = Name(start, start + len(name), name, "organization",
                                                     org_categories(name))
+    # bodies that are founded: "“CCF中国数字经济50人论坛”正式成立"
+    for m in re.finditer(r"“([^“”]{4,30})”(?:正式|宣布)?成立", text):
+        found[(m.start(1), m.end(1))] = Name(m.start(1), m.end(1), m.group(1), "organization", {"Committee"})
     # backend ORG mentions that the suffix rule did not cover
     for s, e, label in view.lac:
         if label != "ORG":
@@ -150,6 +153,7 @@ def _drop_nested(names: list[Name]) -> list[Name]:
     return kept
 
 
+_BRANCH = re.compile(r"^[\u4e00-\u9fff]{2,4}(?:分公司|分行|支行|分院|分中心|分部)$")
 _COMPANY_FORM = re.compile(r"^(?:有限|股份|有限责任|集团有限|集团股份)")
 
 
@@ -161,6 +165,9 @@ def parent_org(name: str) -> str | None:
     for i in range(3, len(core) - 1):
         head, rest = core[:i], core[i:]
         suf = v.org_suffix(rest)
+        if _BRANCH.search(rest) and len(head) >= 2 and not _BRANCH.search(head):
+            best = head  # 中国邮政|重庆分公司, 浦发银行|重庆分行
+            continue
         if is_org_name(head) and suf and len(rest) - len(suf.suffix) >= 2 and not _COMPANY_FORM.match(rest):
             best = head
     return best

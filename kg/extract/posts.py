@@ -96,11 +96,14 @@ def _has_verb(view: SentView, head: str, seg_start: int) -> bool:
 
 
 def _titles_after(view: SentView, person: Name) -> list[tuple[str, str | None]]:
-    """A title that may follow the name: 习近平总书记."""
+    """A title that may follow the name (习近平总书记), or a credit line "责任编辑：李跃群"."""
     v = vocab()
     t = v.title_prefix(view.text[person.end:])
     if t and "after" in v.titles.get(t, ()):
         return [(t, None)]
+    m = re.search(r"([\u4e00-\u9fff]{2,6})[：:]\s*$", view.text[:person.start])
+    if m and m.group(1) in v.titles:
+        return [(m.group(1), None)]
     return []
 
 
