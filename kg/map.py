@@ -8,6 +8,9 @@ per span: an ``oa:TextQuoteSelector`` + ``oa:TextPositionSelector`` with the sen
 (``oa:exact``), code-point offsets (``oa:start``/``oa:end``), the source document
 (``dcterms:source``) and the article that holds it (``kg:inArticle``).
 
+Integers are xsd:integer (not xsd:nonNegativeInteger): stores such as Oxigraph canonicalize
+derived integer types to xsd:integer, and the shapes must hold after a round trip.
+
 All IRIs come from :func:`mint`: ``https://w3id.org/citykg/id/{kind}/{sha1(key)[:16]}``.
 """
 from __future__ import annotations
@@ -103,8 +106,8 @@ class _Mapper:
             for cls in (KG.Evidence, OA.TextQuoteSelector, OA.TextPositionSelector):
                 self.add(ev, RDF.type, cls)
             self.add(ev, OA.exact, Literal(self.doc.text[span.start:span.end]))
-            self.add(ev, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger))
-            self.add(ev, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger))
+            self.add(ev, OA.start, Literal(span.start, datatype=XSD.integer))
+            self.add(ev, OA.end, Literal(span.end, datatype=XSD.integer))
             self.add(ev, DCTERMS.source, self.doc_node)
             self.add(ev, KG.inArticle, self.article_at(span.start))
 
@@ -193,7 +196,7 @@ class _Mapper:
         if e.place:
             self.add(node, SDO.location, self.ref("place", e.place, e.place, e.evidence))
         if e.count is not None:
-            self.add(node, KG.statedCount, Literal(e.count, datatype=XSD.nonNegativeInteger))
+            self.add(node, KG.statedCount, Literal(e.count, datatype=XSD.integer))
         for c in e.components:
             self.add(node, KG.hasComponent, self.ref("initiative", c, c, e.evidence))
         self.evidence(node, e.evidence)
