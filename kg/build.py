@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BackendError, BuildError
-from .store import load_store, open_store, prefixes, serialize, write_atomic
+from .store import load_store, open_store, prefixes, read_quads, serialize, write_atomic
 
 STAGES = ("read", "annotate", "extract", "link", "map", "write")
 
@@ -216,13 +216,15 @@ def _finish(out, done, errors, options, started, t0) -> BuildResult:
     clock = time.perf_counter
     t = clock()
     names = {p: ns for o in done for p, ns in o.prefixes.items()}
-    load_store(out, _metadata(done, options, started).encode("utf-8"))
-    timings["store"] = clock() - t
-    t = clock()
-    store = open_store(out)
-    serialize(store, "trig", out / "graph.trig", names)
-    serialize(store, "ttl", out / "graph.ttl", names)
+    metadata = _metadata(done, options, started).encode("utf-8")
+    quads = read_quads(*(out / "shards" / f"{o.id}.nq" for o in done), nquads=metadata)
+    serialize(quads, "trig", out / "graph.trig", names)
+    serialize(quads, "ttl", out / "graph.ttl", names)
     timings["merge"] = clock() - t
+    t = clock()
+    load_store(out, metadata)
+    store = open_store(out)
+    timings["store"] = clock() - t
     conforms, violations = None, 0
     if options.validate:
         t = clock()
@@ -259,7 +261,7 @@ def _validate(out: Path, shapes) -> tuple[bool, int]:
     report = _stage("validate", "validate")(out / "graph.trig", shapes)
     write_atomic(out / "report.ttl", report.graph.serialize(format="turtle"))
     write_atomic(out / "report.txt", report.text("both"))
-    return bool(report.conforms), len(report.results)
+    return bool(report.conforms), report.count("Violation")
 
 
 _PER_GRAPH_CLASS = """SELECT ?g ?c (COUNT(DISTINCT ?s) AS ?n)

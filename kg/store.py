@@ -3,7 +3,7 @@
     load_store(build_dir)            bulk-load BUILD/shards/*.nq into BUILD/store (atomically)
     open_store(build_dir)            open BUILD/store (read-only by default)
     query(build_dir, sparql)         QueryResult(vars, rows) of plain Python values
-    export(build_dir, fmt, output)   ttl | nt | trig | nq | jsonld
+    export(build_dir, fmt, output)   BUILD/graph.trig as ttl | nt | trig | nq | jsonld
     queries_dir(), list_queries(), read_query(name_or_path)   the research questions of queries/
 
 The default graph of every query is the union of the named graphs (one per source document),
@@ -121,10 +121,25 @@ def plain(term):
     return getattr(term, "value", str(term))
 
 
-def union_triples(store) -> list:
+def read_quads(*sources: Path, nquads: bytes = b"") -> list:
+    """The quads of RDF files (format from the suffix) and of ``nquads``, parsed by pyoxigraph.
+
+    Outputs are serialized from parsed quads, not from the store: pyoxigraph's store keeps
+    integers of derived types as xsd:integer ("3"^^xsd:nonNegativeInteger comes back as 3).
+    """
+    from itertools import chain
+
+    from pyoxigraph import RdfFormat, parse
+
+    parsed = [parse(path=str(p), format=RdfFormat.from_extension(p.suffix.lstrip("."))) for p in sources]
+    if nquads:
+        parsed.append(parse(nquads, format=RdfFormat.N_QUADS))
+    return list(chain.from_iterable(parsed))
+
+
+def union_triples(quads) -> list:
     """The distinct triples of all graphs, sorted (subject, predicate, object) for stable output."""
-    triples = {q.triple for q in store.quads_for_pattern(None, None, None, None)}
-    return sorted(triples, key=str)
+    return sorted({q.triple for q in quads}, key=str)
 
 
 def prefixes(build_dir) -> dict[str, str]:
@@ -141,29 +156,28 @@ def prefixes(build_dir) -> dict[str, str]:
     return found
 
 
-def serialize(store, fmt: str, output=None, prefixes: dict | None = None):
-    """Write ``store`` as ``fmt`` (FORMATS) to ``output`` (a path, atomically), or return bytes."""
+def serialize(quads, fmt: str, output=None, prefixes: dict | None = None):
+    """Write ``quads`` as ``fmt`` (FORMATS; ttl and nt: the union of the graphs) to ``output``
+    (a path, written atomically), or return bytes when ``output`` is None."""
     import pyoxigraph
 
     if fmt not in FORMATS:
         raise BuildError(f"unknown export format {fmt!r}", hint=f"Choose one of {', '.join(FORMATS)}.")
     attr, named = FORMATS[fmt]
-    rdf_format = getattr(pyoxigraph.RdfFormat, attr)
-    quads = store if named else union_triples(store)
     kwargs = {"prefixes": prefixes} if prefixes and fmt in ("ttl", "trig") else {}
-    if named:
-        data = store.dump(format=rdf_format, **kwargs)
-    else:
-        data = pyoxigraph.serialize(quads, format=rdf_format, **kwargs)
+    data = pyoxigraph.serialize(quads if named else union_triples(quads),
+                                format=getattr(pyoxigraph.RdfFormat, attr), **kwargs)
     if output is None:
         return data
-    write_atomic(Path(output), data)
-    return Path(output)
+    return write_atomic(Path(output), data)
 
 
 def export(build_dir, fmt: str = "ttl", output=None):
-    """``kg export``: the build's store as ``fmt``, to ``output`` or as bytes."""
-    return serialize(open_store(build_dir), fmt, output, prefixes(build_dir))
+    """``kg export``: BUILD/graph.trig as ``fmt``, to ``output`` or as bytes."""
+    trig = Path(build_dir) / "graph.trig"
+    if not trig.is_file():
+        raise BuildError(f"no graph.trig in {build_dir}", path=str(build_dir))
+    return serialize(read_quads(trig), fmt, output, prefixes(build_dir))
 
 
 def write_atomic(path: Path, data: bytes | str) -> Path:

@@ -35,6 +35,9 @@ class FakeReport:
     results: list = field(default_factory=list)
     graph: rdflib.Graph = field(default_factory=rdflib.Graph)
 
+    def count(self, severity):
+        return len(self.results) if severity == "Violation" else 0
+
     def text(self, lang="both"):
         return "conforms / 符合" if self.conforms else "1 violation / 1 处违反"
 

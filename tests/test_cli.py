@@ -158,7 +158,7 @@ def test_cli_export_file_and_stdout(built, tmp_path):
 
 def test_cli_export_without_store_exit_2(tmp_path):
     result = run("export", tmp_path)
-    assert result.exit_code == 2 and "no store" in result.stderr and "kg build" in result.stderr
+    assert result.exit_code == 2 and "no graph.trig" in result.stderr and "kg build" in result.stderr
 
 
 def test_cli_annotate_prints_json_lines(tmp_path, monkeypatch):

@@ -12,13 +12,14 @@ import rdflib
 import kg
 from kg.errors import BuildError, QueryError
 from kg.store import (list_queries, load_store, open_store, prefixes, query, queries_dir, read_query,
-                      write_atomic)
+                      read_quads, serialize, write_atomic)
 
 EX = "http://example.org/"
 SHARDS = {
     "a.txt": f"""<{EX}cq> <http://www.w3.org/2000/01/rdf-schema#label> "数字重庆"@zh <{EX}doc/a> .
 <{EX}cq> <{EX}count> "6"^^<http://www.w3.org/2001/XMLSchema#integer> <{EX}doc/a> .
 <{EX}cq> <{EX}share> "0.5"^^<http://www.w3.org/2001/XMLSchema#decimal> <{EX}doc/a> .
+<{EX}cq> <{EX}parts> "3"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger> <{EX}doc/a> .
 """,
     "b.txt": f"""<{EX}cq> <http://www.w3.org/2000/01/rdf-schema#label> "数字重庆"@zh <{EX}doc/b> .
 <{EX}yuan> <http://www.w3.org/2000/01/rdf-schema#label> "袁家军"@zh <{EX}doc/b> .
@@ -32,8 +33,10 @@ def build_dir(tmp_path):
     (tmp_path / "shards").mkdir()
     for name, text in SHARDS.items():
         (tmp_path / "shards" / f"{name}.nq").write_text(text, encoding="utf-8")
-    load_store(tmp_path, extra=f'<{EX}build> <{EX}backend> "lac" <{EX}build> .\n'.encode())
-    (tmp_path / "graph.trig").write_text(f"@prefix ex: <{EX}> .\n\n", encoding="utf-8")
+    metadata = f'<{EX}build> <{EX}backend> "lac" <{EX}build> .\n'.encode()
+    load_store(tmp_path, extra=metadata)
+    quads = read_quads(*sorted((tmp_path / "shards").glob("*.nq")), nquads=metadata)
+    serialize(quads, "trig", tmp_path / "graph.trig", {"ex": EX})
     return tmp_path
 
 
@@ -60,7 +63,7 @@ def test_store_query_plain_python_values(build_dir):
 def test_store_query_ask_and_construct(build_dir):
     assert query(build_dir, f"ASK {{ <{EX}yuan> ?p ?o }}").rows == [(True,)]
     triples = query(build_dir, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{EX}doc/a> {{ ?s ?p ?o }} }}")
-    assert triples.vars == ["subject", "predicate", "object"] and len(triples.rows) == 3
+    assert triples.vars == ["subject", "predicate", "object"] and len(triples.rows) == 4
 
 
 def test_store_query_malformed_sparql_raises_query_error(build_dir):
@@ -86,9 +89,21 @@ def test_store_export_formats(build_dir, fmt, graphs):
     rdflib_format = {"ttl": "turtle", "nt": "nt", "trig": "trig", "nq": "nquads", "jsonld": "json-ld"}[fmt]
     if graphs:
         ds = rdflib.Dataset().parse(out, format=rdflib_format)
-        assert len(list(ds.quads((None, None, None, None)))) == 7
+        assert len(list(ds.quads((None, None, None, None)))) == 8
     else:  # the union: the label of cq stated in two graphs is one triple
-        assert len(rdflib.Graph().parse(out, format=rdflib_format)) == 6
+        assert len(rdflib.Graph().parse(out, format=rdflib_format)) == 7
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "trig", "nq"])
+def test_store_export_keeps_derived_integer_datatypes(build_dir, fmt):
+    # pyoxigraph's store turns "3"^^xsd:nonNegativeInteger into xsd:integer: outputs must not
+    data = kg.export(build_dir, fmt).decode()
+    assert "nonNegativeInteger" in data
+
+
+def test_store_export_without_graph_raises(tmp_path):
+    with pytest.raises(BuildError, match="no graph.trig"):
+        kg.export(tmp_path, "ttl")
 
 
 def test_store_export_uses_build_prefixes(build_dir):
