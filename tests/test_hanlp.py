@@ -133,3 +133,34 @@ def test_hanlp_broken_model_folder_is_a_backend_error(tmp_path):
     (tmp_path / "config.json").write_text('{"classpath": "no.such.Component"}')
     with pytest.raises(BackendError, match="could not load"):
         HanLPBackend(str(tmp_path))
+
+
+# ------------------------------------------------------------------ kg annotate --compare
+
+
+def _annotated(backend: str, mentions: list[tuple[str, str]]):
+    from kg.document import Mention
+    from kg.read import read_text
+
+    doc = read_text("青州市副市长李晓梅出席仪式。王建华讲话。", "c.txt")
+    doc.provenance = {"backend": backend}
+    for s in doc.sentences:
+        for text, label in mentions:
+            i = s.text.find(text)
+            if i >= 0:
+                s.mentions.append(Mention(s.start + i, s.start + i + len(text), text, label, backend))
+        s.mentions.append(Mention(s.start, s.start + 1, s.text[0], "ORG", "lexicon"))  # shared
+    return doc
+
+
+def test_compare_reports_label_boundary_and_missing_mentions():
+    from kg.annotate.compare import compare, summary
+
+    a = _annotated("lac", [("青州市", "PLACE"), ("李晓梅", "PERSON"), ("王建华", "PERSON")])
+    b = _annotated("hanlp", [("青州市副市长", "ORG"), ("李晓梅", "ORG"), ("仪式", "ORG")])
+    got = [(d.kind, d.a and d.a.text, d.b and d.b.text) for d in compare(a, b)]
+    assert got == [("boundary", "青州市", "青州市副市长"), ("label", "李晓梅", "李晓梅"),
+                   ("only-b", None, "仪式"), ("only-a", "王建华", None)]
+    assert summary(compare(a, b)) == {"boundary": 1, "label": 1, "only-b": 1, "only-a": 1}
+    assert compare(a, a) == []
+    assert compare(a, b)[0].to_row()["b"]["label"] == "ORG"
