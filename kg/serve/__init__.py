@@ -10,7 +10,7 @@ from pathlib import Path
 
 
 def _default_workers() -> int:
-    return max(2, os.cpu_count() or 2)
+    return max(4, 2 * (os.cpu_count() or 2))  # a slow query must not hold up quick ones
 
 
 @dataclass

@@ -16,7 +16,7 @@ from ..errors import KGError
               help="Seconds a query may run before it is stopped (HTTP 503).")
 @click.option("--max-rows", default=100_000, show_default=True, type=int,
               help="Rows or triples per answer; more are cut and flagged in X-KG-Truncated.")
-@click.option("--workers", default=None, type=int, help="Query worker processes (default: cores, at least 2).")
+@click.option("--workers", default=None, type=int, help="Query worker processes (default: 2 x cores, at least 4).")
 def serve(build_dir, host, port, timeout, max_rows, workers):
     """Serve BUILD_DIR read-only: page at /, SPARQL 1.1 endpoint at /sparql."""
     from . import run

@@ -14,16 +14,16 @@ SELECT DISTINCT ?exact ?source ?title WHERE {{
   ?ev (oa:hasTarget|oa:hasSelector|oa:refinedBy)* ?sel .
   {{ ?sel oa:exact ?exact }} UNION {{ ?sel nif:anchorOf ?exact }}
   OPTIONAL {{
-    ?ev (oa:hasTarget|oa:hasSelector)*/(oa:hasSource|dcterms:source|nif:referenceContext|dcterms:isPartOf) ?source .
+    ?ev (oa:hasTarget|oa:hasSelector)*/(kgo:inArticle|oa:hasSource|dcterms:source|nif:referenceContext|dcterms:isPartOf) ?source .
     FILTER(isIRI(?source))
-    OPTIONAL {{ ?source dcterms:title|schema:headline|schema:name|rdfs:label ?title }}
+    OPTIONAL {{ ?source dcterms:title|schema:headline|schemas:headline|schemas:name|rdfs:label ?title }}
   }}
 }} LIMIT 200"""
 OUT = "SELECT ?p ?o ?olabel WHERE {{ <{e}> ?p ?o OPTIONAL {{ ?o " + LABEL_PATH + " ?olabel }} }} LIMIT 500"
 IN = "SELECT ?s ?p ?slabel WHERE {{ ?s ?p <{e}> OPTIONAL {{ ?s " + LABEL_PATH + " ?slabel }} }} LIMIT 500"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABEL_IRIS = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
-              "http://www.w3.org/2004/02/skos/core#altLabel", "http://schema.org/name"}
+              "http://www.w3.org/2004/02/skos/core#altLabel", "http://schema.org/name", "https://schema.org/name"}
 
 
 def short(iri: str) -> str:

@@ -20,12 +20,15 @@ HERE = Path(__file__).parent
 PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX schema: <http://schema.org/>
+PREFIX schemas: <https://schema.org/>
+PREFIX kgo: <https://w3id.org/citykg/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
-LABEL_PATH = "rdfs:label|skos:prefLabel|skos:altLabel|schema:name|dcterms:title|schema:headline"
+LABEL_PATH = ("rdfs:label|skos:prefLabel|skos:altLabel|schema:name|schemas:name|dcterms:title"
+              "|schema:headline|schemas:headline")
 
 
 def canned_queries(folder: Path | None) -> list[dict]:
@@ -34,8 +37,10 @@ def canned_queries(folder: Path | None) -> list[dict]:
     out = []
     for path in sorted(Path(folder).glob("*.rq")) if Path(folder).is_dir() else []:
         text = path.read_text(encoding="utf-8")
-        m = re.search(r"^#\s*Research question:\s*(.+)$", text, re.M | re.I)
-        out.append({"name": path.stem, "question": m.group(1).strip() if m else "", "query": text})
+        en = re.search(r"^#\s*Research question:\s*(.+)$", text, re.M | re.I)
+        zh = re.search(r"^#\s*研究问题[:：]\s*(.+)$", text, re.M)
+        question = " / ".join(m.group(1).strip() for m in (en, zh) if m)
+        out.append({"name": path.stem, "question": question, "query": text})
     return out
 
 
