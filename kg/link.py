@@ -167,7 +167,7 @@ def link(doc: Document) -> Document:
         if f.place and not e.place:
             e.place = _ensure(groups, "place", canonical("place", f.place), f.evidence, key).key
         if f.components and not e.components:
-            e.components = [_ensure(groups, "initiative", c, f.evidence, key, component=True).key
+            e.components = [_ensure(groups, "initiative", c, f.evidence, key).key
                             for c in f.components]
     for e in groups.values():
         e.aliases.discard(e.name)
@@ -180,11 +180,11 @@ def link(doc: Document) -> Document:
     return doc
 
 
-def _ensure(groups, kind, name, evidence, key, component=False) -> Entity:
+def _ensure(groups, kind, name, evidence, key) -> Entity:
+    """The entity of that name, made (with no category) when only a reference names it."""
     k = (kind, key(kind, name))
     if k not in groups:
-        groups[k] = Entity(kind, k[1], name, evidence=[evidence],
-                           categories={"Component"} if component else set())
+        groups[k] = Entity(kind, k[1], name, evidence=[evidence])
     return groups[k]
 
 
