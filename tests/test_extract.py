@@ -116,3 +116,33 @@ def test_extract_every_fact_has_evidence_inside_the_text(lac):
     assert spans
     for s in spans:
         assert 0 <= s.start < s.end <= len(doc.text)
+
+
+def _frame(doc, predicate: str, **args: str) -> dict:
+    """An SRL frame in document offsets, as the HanLP backends give them."""
+    def span(s):
+        i = doc.text.index(s)
+        return (i, i + len(s))
+    return {"predicate": span(predicate), **{k: span(v) for k, v in args.items()}}
+
+
+def _with_frames(text, lac, frames):
+    doc = annotate(read_text(text, "case.txt"), lac)
+    sent = next(doc.sentences)
+    sent.srl = [_frame(doc, *f[:1], **f[1]) for f in frames]
+    return link(extract(doc))
+
+
+def test_extract_srl_frame_gives_an_agreement_the_rules_miss(lac):
+    text = "今天签署合作协议的双方是南京大学和中兴通讯股份有限公司。"
+    assert run(text, lac).facts.agreements == []
+    doc = _with_frames(text, lac, [("签署", {"ARG0": "南京大学和中兴通讯股份有限公司", "ARG1": "合作协议"})])
+    [a] = doc.facts.agreements
+    assert set(a.parties) == {"南京大学", "中兴通讯股份有限公司"} and a.type == "合作协议"
+
+
+def test_extract_srl_and_rules_state_one_fact_once(lac):
+    text = "西北大学与陕西移动通信有限公司签署战略合作协议。市长周明主持。"
+    frames = [("签署", {"ARG0": "西北大学与陕西移动通信有限公司", "ARG1": "战略合作协议"})]
+    doc = _with_frames(text, lac, frames)
+    assert len(doc.facts.agreements) == 1

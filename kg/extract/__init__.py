@@ -17,6 +17,7 @@ from kg.extract.initiatives import find_initiatives
 from kg.extract.names import find_names, parent_org
 from kg.extract.numbers import find_numbers
 from kg.extract.posts import byline_posts, find_posts
+from kg.extract.srl import srl_agreements, srl_roles
 from kg.extract.view import SentView, org_categories
 
 __all__ = ["extract"]
@@ -117,7 +118,11 @@ class _Article:
                 self.entity("place", e.place, ev)
 
     def _roles(self, view: SentView, evs: list[EventMention]) -> None:
-        for agent, role in find_roles(view):
+        seen = set()
+        for agent, role in find_roles(view) + srl_roles(view):
+            if (agent.text, role) in seen:
+                continue  # a frame and a rule stating the same role give one fact
+            seen.add((agent.text, role))
             event = self._event_for(view, evs, agent.start)
             if event:
                 kind = agent.kind if agent.kind != "place" else "organization"
@@ -127,7 +132,10 @@ class _Article:
                 self.facts.roles.append(RoleFact(event, agent.text, kind, role, view.evidence))
 
     def _agreements(self, view: SentView, evs: list[EventMention]) -> None:
-        for a in find_agreements(view):
+        rules = find_agreements(view)
+        found = {frozenset(p.text for p in a.parties) for a in rules}
+        frames = [a for a in srl_agreements(view) if frozenset(p.text for p in a.parties) not in found]
+        for a in rules + frames:
             event = self._event_for(view, evs, len(view.text))
             date = dates.first_date(view.text, self.year) or (self.main_date if event == self.main else None)
             parties = []

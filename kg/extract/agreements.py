@@ -23,29 +23,36 @@ class AgreementMention:
 
 
 def find_agreements(view: SentView) -> list[AgreementMention]:
-    v = vocab()
     text = view.text
     out: list[AgreementMention] = []
     prev = 0
     for m in _VERB.finditer(text):
-        rest = text[m.end():]
-        title = ""
-        q = re.match(r"[“《\"]([^”》\"]{1,40})[”》\"]", rest)
-        after = rest[q.end():] if q else rest
-        mod = re.match(r"[\u4e00-\u9fff]{0,6}?(?=" + "|".join(map(re.escape, v.agreement_types)) + ")", after)
-        if not mod:
+        found = agreement_type(text[m.end():])
+        if not found:
             continue
-        typ = next(t for t in v.agreement_types if after[mod.end():].startswith(t))
-        typ = after[: mod.end()] + typ if mod.end() and _type_modifier(after[: mod.end()]) else typ
-        if q:
-            title = q.group(0) + typ
+        typ, title, length = found
         parties = [n for n in view.names if n.kind in ("organization", "place")
                    and prev <= n.start and n.end <= m.start()]
         parties = _dedupe(parties)
         if len(parties) >= 2:
             out.append(AgreementMention(typ, title, parties))
-        prev = m.end() + (q.end() if q else 0) + mod.end() + len(typ)
+        prev = m.end() + length
     return out
+
+
+def agreement_type(rest: str) -> tuple[str, str, int] | None:
+    """(type, title, length) of the agreement named at the start of ``rest``:
+    "“重庆市高校重点实验室”合作协议" -> ("合作协议", "“重庆市高校重点实验室”合作协议", 15)."""
+    v = vocab()
+    q = re.match(r"[“《\"]([^”》\"]{1,40})[”》\"]", rest)
+    after = rest[q.end():] if q else rest
+    mod = re.match(r"[\u4e00-\u9fff]{0,6}?(?=" + "|".join(map(re.escape, v.agreement_types)) + ")", after)
+    if not mod:
+        return None
+    typ = next(t for t in v.agreement_types if after[mod.end():].startswith(t))
+    length = (q.end() if q else 0) + mod.end() + len(typ)
+    typ = after[: mod.end()] + typ if mod.end() and _type_modifier(after[: mod.end()]) else typ
+    return typ, (q.group(0) + typ if q else ""), length
 
 
 def _type_modifier(mod: str) -> bool:
