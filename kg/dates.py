@@ -1,27 +1,48 @@
-"""Dates stated in Chinese text: "2025年10月29日", "10月29日上午", "12月24日"."""
+"""Dates stated in Chinese text: "2025年10月29日", "10月29日上午", "2021-07-09".
+
+Shared by kg.read (article dates) and kg.extract (event and agreement dates): a date
+without a year takes the year of the document or one stated nearby, and stays year-less
+("--10-29") when none is known.
+"""
 from __future__ import annotations
 
+import datetime as _dt
 import re
 
-DATE = re.compile(r"(?:(?P<y>(?:19|20)\d{2})年)?(?P<m>1[0-2]|0?[1-9])月(?P<d>3[01]|[12]\d|0?[1-9])[日号]")
-YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|\D)")
+from kg.document import Document
+
+_DATE = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]")
+_ISO = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](1[0-2]|0?[1-9])[-/.](3[01]|[12]\d|0?[1-9])(?!\d)")
+FULL_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*(?:1[0-2]|0?[1-9])\s*月\s*(?:3[01]|[12]\d|0?[1-9])\s*[日号]")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|[\u4e00-\u9fff])(?![余多个名人家所项件万亿元千百支次位条种台辆米吨户座场届批套份])")
 
 
-def resolve(m_or_text: "re.Match | str", year_hint: int | None = None) -> str | None:
-    """ISO date "YYYY-MM-DD", or "--MM-DD" when neither the text nor the hint gives a year."""
-    m = DATE.search(m_or_text) if isinstance(m_or_text, str) else m_or_text
-    if not m:
+
+def resolve_date(text_of_date: str, *, year_hint: int | None) -> str | None:
+    """"2025年10月29日" -> "2025-10-29"; "10月29日上午" -> "YYYY-10-29" with ``year_hint``,
+    else "--10-29". Also reads ISO "2021-07-09". ``None`` when ``text_of_date`` holds no date."""
+    m = _ISO.search(text_of_date)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = _DATE.search(text_of_date)
+        if not m:
+            return None
+        y = int(m.group("y")) if m.group("y") else year_hint
+        mo, d = int(m.group("m")), int(m.group("d"))
+    try:
+        _dt.date(y or 2000, mo, d)  # 2000 is a leap year: "2月29日" without a year is valid
+    except ValueError:
         return None
-    year = int(m.group("y")) if m.group("y") else year_hint
-    month, day = int(m.group("m")), int(m.group("d"))
-    return f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+    return f"{y:04d}-{mo:02d}-{d:02d}" if y else f"--{mo:02d}-{d:02d}"
 
 
-def first_date(text: str, year_hint: int | None = None) -> str | None:
-    return resolve(text, year_hint)
-
-
-def stated_year(text: str) -> int | None:
-    """The first four-digit year stated in ``text`` (2025年, 2025世界城市日)."""
-    m = YEAR.search(text)
-    return int(m.group(1)) if m else None
+def year_near(doc: Document, offset: int) -> int | None:
+    """The year for a year-less date at ``offset``: the document's (front matter) year, else the
+    4-digit year nearest to ``offset`` stated in the same article ("2025年", "2025世界城市日")."""
+    if doc.date is not None:
+        return doc.date.year
+    art = next((a for a in doc.articles if a.start <= offset < a.end), None)
+    lo, hi = (art.start, art.end) if art else (0, len(doc.text))
+    years = [(abs(m.start() - offset), int(m.group(1))) for m in _YEAR.finditer(doc.text, lo, hi)]
+    return min(years)[1] if years else None

@@ -38,7 +38,6 @@ class _Article:
         for v in self.views:
             find_names(v)
         self.events = [find_events(v) for v in self.views]
-        self.year = _year(doc, article)
         self.main, self.main_date = self._main_event()
 
     # ------------------------------------------------------------ context
@@ -48,9 +47,13 @@ class _Article:
         for v, evs in zip(self.views, self.events):
             for e in evs:
                 if e.name and e.held:
-                    return e.name, dates.first_date(v.text, self.year)
-                first = first or (e.name and (e.name, dates.first_date(v.text, self.year)))
+                    return e.name, self.date(v)
+                first = first or (e.name and (e.name, self.date(v)))
         return first or (None, None)
+
+    def date(self, view: SentView) -> str | None:
+        """The date the sentence states, its year from the document or the nearest stated year."""
+        return dates.resolve_date(view.text, year_hint=dates.year_near(self.doc, view.sent.start))
 
     def _event_for(self, view: SentView, evs: list[EventMention], pos: int) -> str | None:
         named = [e for e in evs if e.name and e.end <= pos]
@@ -104,7 +107,7 @@ class _Article:
 
     def _events(self, view: SentView, evs: list[EventMention]) -> None:
         ev = view.evidence
-        date = dates.first_date(view.text, self.year)
+        date = self.date(view)
         if date is None and re.search(r"当天|当日|同日", view.text):
             date = self.main_date
         parents = dict(part_of_event(view, evs))
@@ -137,7 +140,7 @@ class _Article:
         frames = [a for a in srl_agreements(view) if frozenset(p.text for p in a.parties) not in found]
         for a in rules + frames:
             event = self._event_for(view, evs, len(view.text))
-            date = dates.first_date(view.text, self.year) or (self.main_date if event == self.main else None)
+            date = self.date(view) or (self.main_date if event == self.main else None)
             parties = []
             for p in a.parties:
                 parties.append(p.text)
@@ -156,11 +159,3 @@ class _Article:
             self.facts.indicators.append(IndicatorFact(
                 n.value, n.unit, n.label, view.evidence, surface=view.text[n.start:n.end], approx=n.approx))
 
-
-def _year(doc: Document, article: Article) -> int | None:
-    if article.date:
-        return article.date.year
-    if doc.date:
-        return doc.date.year
-    text = doc.text[article.start:article.end]
-    return dates.stated_year(text)
