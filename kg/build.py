@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BackendError, BuildError
+from .errors import BackendError, BuildError, KGError
 from .store import load_store, open_store, prefixes, read_quads, serialize, write_atomic
 
 STAGES = ("read", "annotate", "extract", "link", "map", "write")
@@ -118,7 +118,7 @@ def build_document(path, shards_dir, nlp: str = "lac") -> DocOutcome:
         _write_shard(dataset, Path(shards_dir) / f"{doc.id}.nq", outcome)
         outcome.timings["write"] = clock() - t
     except Exception as err:  # noqa: BLE001 - one bad file must not stop the build
-        outcome.error = f"{type(err).__name__}: {err}" if not str(err) else str(err)
+        outcome.error = str(err) if isinstance(err, KGError) else f"{type(err).__name__}: {err}"
         return outcome
     outcome.id, outcome.chars = doc.id, len(doc.text)
     outcome.articles, outcome.sentences = len(doc.articles), sum(1 for _ in doc.sentences)
@@ -130,7 +130,7 @@ def _write_shard(dataset, path: Path, outcome: DocOutcome) -> None:
     data = nquads_of(dataset)
     write_atomic(path, data)
     outcome.quads = data.count("\n")
-    outcome.graphs = sorted({str(c.identifier) for c in dataset.contexts() if len(c)})
+    outcome.graphs = sorted({str(g.identifier) for g in dataset.graphs() if len(g)})
     outcome.prefixes = {p: str(ns) for p, ns in dataset.namespaces() if p and str(ns) in data}
 
 
@@ -138,7 +138,7 @@ def nquads_of(graph) -> str:
     """N-Quads of an rdflib Dataset, or of a Graph put in the named graph of its identifier."""
     import rdflib
 
-    if not getattr(graph.store, "context_aware", False) or not isinstance(graph, rdflib.Dataset):
+    if not isinstance(graph, rdflib.Dataset):
         dataset = rdflib.Dataset()
         named = dataset.graph(graph.identifier)
         for triple in graph:
@@ -222,7 +222,7 @@ def _finish(out, done, errors, options, started, t0) -> BuildResult:
     serialize(quads, "ttl", out / "graph.ttl", names)
     timings["merge"] = clock() - t
     t = clock()
-    load_store(out, metadata)
+    load_store(out, quads)
     store = open_store(out)
     timings["store"] = clock() - t
     conforms, violations = None, 0

@@ -1,6 +1,6 @@
 """The embedded SPARQL store of a build (BUILD/store, pyoxigraph) and the canned queries.
 
-    load_store(build_dir)            bulk-load BUILD/shards/*.nq into BUILD/store (atomically)
+    load_store(build_dir)            bulk-load BUILD/shards/*.nq into BUILD/store (renamed into place)
     open_store(build_dir)            open BUILD/store (read-only by default)
     query(build_dir, sparql)         QueryResult(vars, rows) of plain Python values
     export(build_dir, fmt, output)   BUILD/graph.trig as ttl | nt | trig | nq | jsonld
@@ -41,19 +41,18 @@ def store_path(build_dir) -> Path:
     return Path(build_dir) / "store"
 
 
-def load_store(build_dir, extra: bytes = b"") -> Path:
-    """Bulk-load the build's shards (plus ``extra`` N-Quads, e.g. the build metadata graph)
-    into a new store, built in a temporary folder and then renamed to BUILD/store."""
-    from pyoxigraph import RdfFormat, Store
+def load_store(build_dir, quads=None) -> Path:
+    """Bulk-load ``quads`` (default: the quads of BUILD/shards/*.nq) into a new store, built in
+    a temporary folder and then renamed to BUILD/store."""
+    from pyoxigraph import Store
 
     build_dir = Path(build_dir)
+    if quads is None:
+        quads = read_quads(*sorted((build_dir / "shards").glob("*.nq")))
     tmp = build_dir / f".store.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     store = Store(str(tmp))
-    for shard in sorted((build_dir / "shards").glob("*.nq")):
-        store.bulk_load(path=str(shard), format=RdfFormat.N_QUADS)
-    if extra:
-        store.bulk_load(extra, format=RdfFormat.N_QUADS)
+    store.bulk_extend(quads)
     store.flush()
     del store
     return _swap(tmp, store_path(build_dir))

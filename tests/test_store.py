@@ -34,8 +34,8 @@ def build_dir(tmp_path):
     for name, text in SHARDS.items():
         (tmp_path / "shards" / f"{name}.nq").write_text(text, encoding="utf-8")
     metadata = f'<{EX}build> <{EX}backend> "lac" <{EX}build> .\n'.encode()
-    load_store(tmp_path, extra=metadata)
     quads = read_quads(*sorted((tmp_path / "shards").glob("*.nq")), nquads=metadata)
+    load_store(tmp_path, quads)
     serialize(quads, "trig", tmp_path / "graph.trig", {"ex": EX})
     return tmp_path
 
@@ -78,7 +78,7 @@ def test_store_open_missing_store_raises_build_error(tmp_path):
 
 def test_store_reload_replaces_store(build_dir):
     (build_dir / "shards" / "b.txt.nq").unlink()
-    load_store(build_dir)
+    load_store(build_dir)  # from the shards
     assert sorted(g.value for g in open_store(build_dir).named_graphs()) == [f"{EX}doc/a"]
 
 
