@@ -18,7 +18,7 @@ from kg.extract.names import find_names, parent_org
 from kg.extract.numbers import find_numbers
 from kg.extract.posts import byline_posts, find_posts
 from kg.extract.srl import srl_agreements, srl_roles
-from kg.extract.view import SentView, org_categories
+from kg.extract.view import Name, SentView, org_categories
 
 __all__ = ["extract"]
 
@@ -77,6 +77,8 @@ class _Article:
 
     def sentence(self, view: SentView, evs: list[EventMention]) -> None:
         ev = view.evidence
+        inits = find_initiatives(view)
+        inside = [(i.start, i.end) for i in inits] + [(e.start, e.end) for e in evs if e.name]
         for n in view.names:
             if n.kind == "organization":
                 parent = parent_org(n.text)
@@ -84,7 +86,7 @@ class _Article:
                             part_of=parent)
                 if parent:
                     self.entity("organization", parent, ev, categories=org_categories(parent))
-            elif not (n.kind == "place" and self._inside_other(view, n)):
+            elif not (n.kind == "place" and _inside(n, inside)):
                 self.entity(n.kind, n.text, ev)
         posts, orgs = find_posts(view)
         self.facts.posts.extend(posts)
@@ -95,15 +97,10 @@ class _Article:
         self._events(view, evs)
         self._roles(view, evs)
         self._agreements(view, evs)
-        self._initiatives(view)
+        self._initiatives(view, inits)
+        # numbers inside the names of events and initiatives (50人论坛) are not indicators
+        view.names += [Name(s, e, view.text[s:e], "initiative") for s, e in inside]
         self._numbers(view)
-
-    @staticmethod
-    def _inside_other(view: SentView, n) -> bool:
-        """A place named only inside an initiative or event name (数字中国建设…)."""
-        spans = [(i.start, i.end) for i in find_initiatives(view)]
-        spans += [(e.start, e.end) for e in find_events(view) if e.name]
-        return any(s <= n.start and n.end <= e and (s, e) != (n.start, n.end) for s, e in spans)
 
     def _events(self, view: SentView, evs: list[EventMention]) -> None:
         ev = view.evidence
@@ -149,8 +146,8 @@ class _Article:
                                 also_place=True)
             self.facts.agreements.append(AgreementFact(a.type, parties, view.evidence, a.title, date, event))
 
-    def _initiatives(self, view: SentView) -> None:
-        for i in find_initiatives(view):
+    def _initiatives(self, view: SentView, inits) -> None:
+        for i in inits:
             self.entity("initiative", i.name, view.evidence, categories={i.kind}, count=i.count,
                         components=list(i.components))
 
@@ -159,3 +156,8 @@ class _Article:
             self.facts.indicators.append(IndicatorFact(
                 n.value, n.unit, n.label, view.evidence, surface=view.text[n.start:n.end], approx=n.approx))
 
+
+
+def _inside(n: Name, spans) -> bool:
+    """A place named only inside an initiative or event name (数字中国建设…)."""
+    return any(s <= n.start and n.end <= e and (s, e) != (n.start, n.end) for s, e in spans)
