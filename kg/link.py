@@ -107,6 +107,11 @@ def _home(doc: Document) -> tuple[str | None, str | None]:
     return None, top
 
 
+#: a body with no body-type suffix and no other category is, in news about the digital
+#: economy, a company or brand (华为, 中国联通, 天翼云)
+_BRAND = re.compile(r"[\u4e00-\u9fff]{2,6}|[A-Za-z][A-Za-z0-9]{1,10}")
+
+
 def _event_key(name: str) -> str:
     k = re.sub(r"[()]", "", key_of(name))
     return re.sub(r"^党的", "", k)
@@ -171,6 +176,8 @@ def link(doc: Document) -> Document:
                             for c in f.components]
     for e in groups.values():
         e.aliases.discard(e.name)
+        if e.kind == "organization" and not e.categories and _BRAND.fullmatch(e.name):
+            e.categories.add("Company")
     # a name the document also gives a body ("论坛" that is founded) is that body, not an event
     bodies = {k for (kind, k) in groups if kind == "organization"}
     for k in [k for (kind, k) in groups if kind == "event" and k in bodies]:
@@ -195,8 +202,17 @@ def _merge_tails(groups: dict, by_surface: dict) -> None:
     named without the year another mention gives (世界城市日智慧城市论坛, 2025世界城市日智慧城市论坛).
     """
     for kind, same in (("initiative", lambda short, e: e.key.endswith(short.key) and len(short.key) >= 5),
-                       ("event", lambda short, e: _YEAR.sub("", e.key) == short.key)):
+                       ("event", lambda short, e: _same_event(short.key, e.key, groups))):
         _merge_kind(groups, by_surface, kind, same)
+
+
+def _same_event(short: str, full: str, groups: dict) -> bool:
+    """世界城市日智慧城市论坛 is 2025世界城市日智慧城市论坛; 城市数字化转型推进大会 is
+    上海市城市数字化转型推进大会: the fuller name adds only a year and/or a place."""
+    if not full.endswith(short):
+        return False
+    head = _YEAR.sub("", full[: len(full) - len(short)])
+    return not head or ("place", head) in groups or ("place", re.sub("[省市区县]$", "", head)) in groups
 
 
 def _merge_kind(groups: dict, by_surface: dict, kind: str, same) -> None:
@@ -248,6 +264,9 @@ def _rewrite_facts(doc: Document, canonical, groups, key) -> None:
     for a in doc.facts.agreements:
         a.parties = list(dict.fromkeys(name_of("organization", p) for p in a.parties))
         a.event = name_of("event", a.event)
+    for a in doc.articles:  # the byline's media and reporter are the linked entities
+        a.media = name_of("organization", a.media) or a.media
+        a.reporter = name_of("person", a.reporter) or a.reporter
     for i in doc.facts.indicators:
         if i.subject and i.subject_kind:
             i.subject = name_of(i.subject_kind, i.subject)

@@ -42,14 +42,19 @@ class _Article:
 
     # ------------------------------------------------------------ context
     def _main_event(self) -> tuple[str | None, str | None]:
-        """The article's main event: the first one said to be held, else the first named."""
-        first = None
+        """The article's main event: the first one said to be held on a stated date, else the
+        first said to be held (a headline: "上海召开…大会"), else the first named."""
+        held, first = None, None
         for v, evs in zip(self.views, self.events):
             for e in evs:
-                if e.name and e.held:
-                    return e.name, self.date(v)
-                first = first or (e.name and (e.name, self.date(v)))
-        return first or (None, None)
+                if not e.name:
+                    continue
+                date = self.date(v)
+                if e.held and date:
+                    return e.name, date
+                held = held or (e.held and (e.name, date))
+                first = first or (e.name, date)
+        return held or first or (None, None)
 
     def date(self, view: SentView) -> str | None:
         """The date the sentence states, its year from the document or the nearest stated year."""

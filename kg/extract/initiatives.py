@@ -75,7 +75,7 @@ def _headed(view: SentView, taken) -> list[InitiativeMention]:
     heads = sorted(v.initiative_heads, key=len, reverse=True)
     for m in re.finditer("|".join(map(re.escape, heads)), text):
         end = m.end()
-        if end < len(text) and not view.is_token_end(end):
+        if end < len(text) and not view.is_token_end(end) or _AGREEMENT_NEXT.match(text, end):
             continue
         k = view.token_at(end - 1)
         if k is None:
@@ -95,6 +95,7 @@ def _headed(view: SentView, taken) -> list[InitiativeMention]:
     return out
 
 
+_AGREEMENT_NEXT = re.compile(r"协议|备忘录|合同")  # 战略合作框架|协议 is an agreement type
 _INIT_POS = {"n", "nz", "nw", "LOC", "vn", "vd", "a", "an", "m", "j", "ORG"}
 
 

@@ -120,5 +120,5 @@ def _label_after(view: SentView, e: int) -> str:
 def _label_before(view: SentView, s: int) -> str:
     """When nothing follows (超500万元。), the noun phrase before the number: 奖金总额."""
     text = view.text
-    m = re.search(r"([\u4e00-\u9fffA-Za-z]{2,10}?)(?:达到|达|为|约|共|超过|超|逾|累计)?$", text[:s])
+    m = re.search(r"([\u4e00-\u9fffA-Za-z0-9]{2,10}?)(?:达到|达|为|约|共|超过|超|逾|累计)?$", text[:s])
     return m.group(1) if m else ""

@@ -151,15 +151,10 @@ def clean_name(name: str) -> str:
 def org_categories(name: str, parent: str | None = None) -> set[str]:
     """Categories from the name's suffix, the table of short forms and leading words;
     a body inside a university is a university research unit."""
-    cats = _categories(name) or ({"Company"} if _BRAND.fullmatch(name) else set())
+    cats = _categories(name)
     if parent and "University" in _categories(parent) and cats & {"Academy", "ResearchInstitute", "University"}:
         cats = {"University", "ResearchInstitute"}
     return cats
-
-
-#: a name with no body-type suffix that the backend tags as an organization is, in news
-#: about the digital economy, a company or brand (华为, 中国联通, 天翼云)
-_BRAND = re.compile(r"[\u4e00-\u9fff]{2,6}|[A-Za-z][A-Za-z0-9]{1,10}")
 
 
 def _categories(name: str) -> set[str]:
