@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BackendError, BuildError, KGError
-from .store import load_store, open_store, prefixes, read_quads, serialize, write_atomic
+from .store import load_store, open_store, read_quads, serialize, write_atomic
 
 STAGES = ("read", "annotate", "extract", "link", "map", "write")
 
@@ -230,7 +230,10 @@ def _finish(out, done, errors, options, started, t0) -> BuildResult:
         t = clock()
         conforms, violations = _validate(out, options.shapes)
         timings["validate"] = clock() - t
-    stats = _stats(store, done, errors, options, prefixes(out), timings, clock() - t0)
+    else:  # a report of an earlier build would not be about this graph
+        for name in ("report.ttl", "report.txt"):
+            (out / name).unlink(missing_ok=True)
+    stats = _stats(store, done, errors, options, names, timings, clock() - t0)
     stats["validation"] = {"conforms": conforms, "violations": violations}
     write_atomic(out / "stats.json", json.dumps(stats, ensure_ascii=False, indent=2) + "\n")
     return BuildResult(out, done, errors, conforms, violations, stats)

@@ -216,6 +216,7 @@ def test_build_violations_give_exit_code_1(tmp_path, fake_pipeline):
 
 def test_build_without_validation_writes_no_report(tmp_path, fake_pipeline):
     src = write(tmp_path / "src", {"a.txt": "张三"})
+    build([src], tmp_path / "out", QUIET)  # an earlier build with a report
     result = build([src], tmp_path / "out", BuildOptions(workers=1, progress=False, validate=False))
     assert result.conforms is None and result.exit_code == 0
     assert not (tmp_path / "out/report.ttl").exists()
