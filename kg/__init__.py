@@ -21,7 +21,7 @@ import types
 from pathlib import Path
 
 __version__ = "0.1.0"
-__all__ = ["build", "validate", "query", "export", "annotate_file", "__version__"]
+__all__ = ["build", "validate", "query", "export", "annotate_file", "compare_backends", "__version__"]
 
 
 def _build(sources, out, options=None):
@@ -60,6 +60,19 @@ def annotate_file(path, nlp: str = "lac", lines: bool = False):
     from .annotate import to_jsonl
 
     return to_jsonl(path, nlp=nlp, lines=lines)
+
+
+def compare_backends(path, nlp_a: str, nlp_b: str, lines: bool = False):
+    """Where backend ``nlp_b`` disagrees with ``nlp_a`` on the mentions of ``path``:
+    (rows as dicts, one-line summary)."""
+    from .annotate import annotate, get_backend
+    from .annotate.compare import compare, summary
+    from .read import read_file
+
+    a = annotate(read_file(path, lines=lines), get_backend(nlp_a))
+    b = annotate(read_file(path, lines=lines), get_backend(nlp_b))
+    found = compare(a, b)
+    return [d.to_row() for d in found], summary(found)
 
 
 class _Api:

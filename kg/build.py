@@ -57,6 +57,7 @@ class DocOutcome:
     prefixes: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     fatal: bool = False  # the backend itself failed: no document can be built
+    hint: str = ""  # what to do about the error (KGError.hint)
 
 
 @dataclass
@@ -99,7 +100,7 @@ def build_document(path, shards_dir, nlp: str = "lac") -> DocOutcome:
     try:  # made once per process (kg.annotate caches it): models load once per worker
         backend = _stage("annotate", "get_backend")(nlp)
     except BackendError as err:
-        outcome.error, outcome.fatal = str(err), True
+        outcome.error, outcome.fatal, outcome.hint = str(err), True, err.hint
         return outcome
     try:
         t = clock()
@@ -194,7 +195,7 @@ def build(sources, out, options: BuildOptions | None = None) -> BuildResult:
     outcomes += list(_run(paths, out / "shards", options))
     fatal = next((o for o in outcomes if o.fatal), None)
     if fatal:
-        raise BackendError(fatal.error)
+        raise BackendError(fatal.error, hint=fatal.hint or None)
     done = sorted((o for o in outcomes if o.error is None), key=lambda o: o.id)
     errors = sorted((o for o in outcomes if o.error is not None), key=lambda o: o.path)
     _remove_stale_shards(out / "shards", {o.id for o in done})

@@ -207,39 +207,38 @@ def export(build_dir, fmt, output):
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--nlp", default="lac", show_default=True, help="NLP backend: lac, hanlp, hanlp-restful.")
 @click.option("--lines", is_flag=True, help="Each input line is one unit (line-per-sentence corpora).")
-def annotate(files, nlp, lines):
+@click.option("--compare", "other", metavar="BACKEND",
+              help="Print where BACKEND disagrees with --nlp instead (label, boundary, only-a, only-b).")
+def annotate(files, nlp, lines, other):
     """Print the entity mentions of FILES as JSON lines, one per sentence.
 
     \b
-    Example:
+    Examples:
       kg annotate seeds/*.txt | head -3
+      kg annotate --nlp lac --compare hanlp-restful article.txt
     """
     for path in files:
+        if other:
+            rows, summary = kg.compare_backends(path, nlp, other, lines=lines)
+            for row in rows:
+                click.echo(json.dumps(row, ensure_ascii=False))
+            click.echo(f"{path}: {summary}", err=True)
+            continue
         for line in kg.annotate_file(path, nlp=nlp, lines=lines):
             click.echo(line.rstrip("\n"))
 
 
-@main.command(epilog="\b\nExit status: 0 stopped, 2 error (no store in BUILD, extra not installed).")
-@click.argument("build_dir", metavar="BUILD", type=click.Path(exists=True, path_type=Path))
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=7878, show_default=True, type=int)
-def serve(build_dir, host, port):
-    """Serve BUILD as a read-only SPARQL 1.1 endpoint with a web page.
+def _attach_server_commands() -> None:
+    """`kg serve` and `kg push` live with the server (kg/serve/cli.py); importing them loads
+    no starlette or uvicorn."""
+    from kg.serve.cli import push, serve
 
-    \b
-    Example:
-      kg serve build/ --port 7878      # then open http://127.0.0.1:7878/
-    """
-    from kg.serve import run
+    main.add_command(serve)
+    main.add_command(push)
 
-    click.echo(f"serving {build_dir} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    try:
-        run(build_dir, host, port)
-    except ModuleNotFoundError as err:
-        if err.name not in ("uvicorn", "starlette"):
-            raise
-        raise KGError(f"kg serve needs the serve extra ({err.name} is missing)",
-                      hint="pip install -e '.[serve]'") from None
+
+_attach_server_commands()
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

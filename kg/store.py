@@ -199,10 +199,11 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
 def queries_dir() -> Path:
     """queries/ of a source checkout (editable install), else the copy shipped in the wheel
     as package data (kg/data/queries, copied by setup.py's build_py)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "queries", here / "data" / "queries"):
-        if candidate.is_dir() and any(candidate.glob("*.rq")):
-            return candidate
+    from .resources import project_dir
+
+    found = project_dir("queries", "*.rq")
+    if found:
+        return found
     raise QueryError("no canned queries found (queries/ or kg/data/queries)",
                      hint="Reinstall kg, or give a path to a .rq file.")
 

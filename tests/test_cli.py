@@ -34,7 +34,7 @@ def built(tmp_path, fake_pipeline):  # noqa: F811
     return tmp_path / "out"
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["query"], ["export"], ["annotate"], ["serve"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["query"], ["export"], ["annotate"], ["serve"], ["push"]])
 def test_cli_help_texts(command):
     result = run(*command, "--help")
     assert result.exit_code == 0
@@ -178,7 +178,24 @@ def test_cli_annotate_prints_json_lines(tmp_path, monkeypatch):
 
 def test_cli_serve_delegates_to_kg_serve_run(built, monkeypatch):
     seen = {}
-    monkeypatch.setattr("kg.serve.run", lambda build_dir, host, port: seen.update(b=build_dir, h=host, p=port))
-    result = run("serve", built, "--port", 7999)
+    monkeypatch.setattr("kg.serve.run", lambda build_dir, host, port, **kw: seen.update(b=build_dir, h=host, p=port, **kw))
+    result = run("serve", built, "--port", 7999, "--timeout", 5)
     assert result.exit_code == 0
-    assert seen == {"b": built, "h": "127.0.0.1", "p": 7999}
+    assert seen["b"] == str(built) and (seen["h"], seen["p"], seen["timeout"]) == ("127.0.0.1", 7999, 5.0)
+
+
+def test_cli_annotate_compare_same_backend_agrees(tmp_path):
+    path = write(tmp_path, {"a.txt": "市委书记张三出席会议。"}) / "a.txt"
+    result = CliRunner().invoke(main, ["annotate", "--nlp", "lac", "--compare", "lac", str(path)])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == ""  # no disagreement rows
+
+
+def test_cli_build_missing_backend_says_what_to_install(tmp_path):
+    pytest.importorskip("kg.annotate.lac")
+    if __import__("importlib").util.find_spec("hanlp") is not None:
+        pytest.skip("hanlp is installed here")
+    src = write(tmp_path / "src", {"a.txt": "张三出席。"})
+    result = CliRunner().invoke(main, ["build", str(src), "--out", str(tmp_path / "o"), "--nlp", "hanlp"])
+    assert result.exit_code == 2
+    assert "hint: pip install" in result.stderr

@@ -8,7 +8,7 @@ import click
 from ..errors import KGError
 
 
-@click.command("serve")
+@click.command("serve", epilog="\b\nExit status: 0 stopped, 2 error (no store in BUILD, extra not installed).")
 @click.argument("build_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=7878, show_default=True, type=int)
@@ -18,17 +18,25 @@ from ..errors import KGError
               help="Rows or triples per answer; more are cut and flagged in X-KG-Truncated.")
 @click.option("--workers", default=None, type=int, help="Query worker processes (default: 2 x cores, at least 4).")
 def serve(build_dir, host, port, timeout, max_rows, workers):
-    """Serve BUILD_DIR read-only: page at /, SPARQL 1.1 endpoint at /sparql."""
+    """Serve BUILD_DIR read-only: page at /, SPARQL 1.1 endpoint at /sparql.
+
+    \b
+    Example:
+      kg serve build/ --port 7878      # then open http://127.0.0.1:7878/
+    """
     from . import run
 
     click.echo(f"kg serve: http://{host}:{port}/  (SPARQL: http://{host}:{port}/sparql)", err=True)
     try:
         run(build_dir, host, port, timeout=timeout, max_rows=max_rows, workers=workers)
-    except KGError as err:
-        raise click.ClickException(f"{err}\n{err.hint}") from None
+    except ModuleNotFoundError as err:
+        if err.name not in ("uvicorn", "starlette"):
+            raise
+        raise KGError(f"kg serve needs the serve extra ({err.name} is missing)",
+                      hint="pip install 'kg[serve]'") from None
 
 
-@click.command("push")
+@click.command("push", epilog="\b\nExit status: 0 every graph sent, 2 error (message and hint on stderr).")
 @click.argument("build_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--endpoint", help="Graph Store Protocol endpoint: each named graph is PUT (replaced).")
 @click.option("--update-endpoint", help="SPARQL Update endpoint: DROP + batched INSERT DATA instead.")
@@ -39,14 +47,17 @@ def serve(build_dir, host, port, timeout, max_rows, workers):
 @click.option("--batch", "batch_triples", default=500, show_default=True, type=int,
               help="Triples per INSERT DATA request.")
 def push(build_dir, endpoint, update_endpoint, user, password, auth, batch_triples):
-    """Send every named graph of BUILD_DIR to a SPARQL 1.1 store (re-running is idempotent)."""
+    """Send every named graph of BUILD_DIR to a SPARQL 1.1 store (re-running is idempotent).
+
+    \b
+    Examples:
+      kg push build/ --endpoint http://127.0.0.1:7878/store
+      kg push build/ --update-endpoint http://host:8890/sparql-auth --user dba --auth digest
+    """
     from ..push import PushOptions, push as do_push
 
     opts = PushOptions(endpoint=endpoint, update_endpoint=update_endpoint, user=user,
                        password=password, auth=auth, batch_triples=batch_triples)
-    try:
-        report = do_push(build_dir, opts, log=lambda m: click.echo(m, err=True))
-    except KGError as err:
-        raise click.ClickException(f"{err}\n{err.hint}") from None
+    report = do_push(build_dir, opts, log=lambda m: click.echo(m, err=True))
     click.echo(report.text().splitlines()[-1], err=True)
     sys.stdout.write(report.text() + "\n")

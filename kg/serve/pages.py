@@ -33,7 +33,12 @@ LABEL_PATH = ("rdfs:label|skos:prefLabel|skos:altLabel|schema:name|schemas:name|
 
 def canned_queries(folder: Path | None) -> list[dict]:
     """Each .rq of ``folder``: name, research question (its ``# Research question:`` line), text."""
-    folder = folder or (HERE.parent.parent / "queries")
+    if folder is None:
+        from ..resources import project_dir
+
+        folder = project_dir("queries", "*.rq")
+    if folder is None:
+        return []
     out = []
     for path in sorted(Path(folder).glob("*.rq")) if Path(folder).is_dir() else []:
         text = path.read_text(encoding="utf-8")
