@@ -39,6 +39,10 @@ _CATEGORY = {"event": (KG.eventType, EVENT_TYPES, "event-type", KG.EventTypeSche
              "initiative": (KG.initiativeKind, INITIATIVE_KINDS, "initiative-kind", KG.InitiativeKindScheme)}
 
 
+#: zh words for the roles, in the labels of role nodes ("胡衡华：主持（数字重庆建设推进会）")
+_ROLE_ZH = {"chair": "主持", "speaker": "发言", "attendee": "出席", "signatory": "签署", "organizer": "主办"}
+
+
 def mint(kind: str, key: str) -> URIRef:
     """The one IRI-minting function: deterministic from (kind, normalized key)."""
     digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
@@ -237,6 +241,7 @@ class _Mapper:
         self.add(node, KG.event, event)
         self.add(node, KG.agent, agent)
         self.add(node, KG.role, ROLES.get(f.role) or self.concept("role", KG.EventRoleScheme, f.role, "en"))
+        self.add(node, RDFS.label, _zh(f"{f.agent}：{_ROLE_ZH.get(f.role, f.role)}（{f.event}）"))
         self.evidence(node, spans)
 
     def agreement(self, f):

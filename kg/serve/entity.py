@@ -63,7 +63,7 @@ async def render_entity(ep, iri: str, lang: str) -> str:
     _, inc = await ep.rows(PREFIXES + IN.format(e=esc))
     _, ev = await ep.rows(EVIDENCE.format(e=esc))
     out, inc = _merge(out), _merge(inc)
-    labels = [o for p, o, _ in out if p[1] in LABEL_IRIS and o[0] == "literal"]
+    labels = list({(o[1], o[2]): o for p, o, _ in out if p[1] in LABEL_IRIS and o[0] == "literal"}.values())
     types = [o for p, o, lbl in out if p[1] == RDF_TYPE]
     facts = [(p, o, lbl) for p, o, lbl in out if p[1] not in LABEL_IRIS and p[1] != RDF_TYPE]
     name = labels[0][1] if labels else short(iri)
@@ -96,8 +96,11 @@ def _table(title: str, head: list[str], rows, lang: str) -> str:
 def _evidence(rows, lang: str) -> str:
     if not rows:
         return f"<h2>{t('evidence', lang)}</h2><p>{t('no_evidence', lang)}</p>"
-    items = []
-    for exact, source, title in rows:
+    items, best = [], {}
+    for exact, source, title in rows:  # one line per sentence: its article (with a title) first
+        if exact[1] not in best or (title and not best[exact[1]][2]):
+            best[exact[1]] = (exact, source, title)
+    for exact, source, title in best.values():
         src = ""
         if source:
             src = f" — {t('source', lang)}: {_term_html(source, title)}"
