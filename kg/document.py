@@ -174,7 +174,7 @@ class IndicatorFact:
     label: str  # what is counted (高校, 一级指标, 奖金总额)
     evidence: Span
     surface: str = ""  # the text as written ("超500万元")
-    approx: str | None = None  # "more-than" (余/超/逾/多), "about" (约/近), None when exact
+    approx: str | None = None  # "more-than" (余/超/逾/多), "at-least" (以上), "about" (约/近), None when exact
     subject: str | None = None  # name of the entity the number is about, when known
     subject_kind: EntityKind | None = None
 

@@ -61,10 +61,13 @@ class Canon:
         return name
 
     def place(self, name: str) -> str:
+        """重庆市, 渝 -> 重庆; 杭州市 -> 杭州 (a city is named without 市)."""
         v = vocab()
         for prov, (abbr, _) in v.provinces.items():
             if name in (abbr, prov + "市", prov + "省"):
                 return prov
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,3}市", name):
+            return name[:-1]
         return name
 
     def aliases(self, kind: str, name: str) -> set[str]:

@@ -22,6 +22,8 @@ from kg.extract.view import Name, SentView, org_categories
 
 __all__ = ["extract"]
 
+_SAME_DAY = re.compile(r"当天|当日|同日|同一天")
+
 
 def extract(doc: Document) -> Document:
     """Fill ``doc.facts`` from the annotated sentences of every article."""
@@ -39,6 +41,7 @@ class _Article:
             find_names(v)
         self.events = [find_events(v) for v in self.views]
         self.main, self.main_date = self._main_event()
+        self.last_date: str | None = None  # the latest date stated so far ("同日" refers to it)
 
     # ------------------------------------------------------------ context
     def _main_event(self) -> tuple[str | None, str | None]:
@@ -82,6 +85,7 @@ class _Article:
 
     def sentence(self, view: SentView, evs: list[EventMention]) -> None:
         ev = view.evidence
+        self.last_date = self.date(view) or self.last_date
         inits = find_initiatives(view)
         inside = [(i.start, i.end) for i in inits] + [(e.start, e.end) for e in evs if e.name]
         for n in view.names:
@@ -110,8 +114,8 @@ class _Article:
     def _events(self, view: SentView, evs: list[EventMention]) -> None:
         ev = view.evidence
         date = self.date(view)
-        if date is None and re.search(r"当天|当日|同日", view.text):
-            date = self.main_date
+        if date is None and _SAME_DAY.search(view.text):
+            date = self.main_date or self.last_date
         parents = dict(part_of_event(view, evs))
         for e in evs:
             if not e.name:
@@ -142,7 +146,8 @@ class _Article:
         frames = [a for a in srl_agreements(view) if frozenset(p.text for p in a.parties) not in found]
         for a in rules + frames:
             event = self._event_for(view, evs, len(view.text))
-            date = self.date(view) or (self.main_date if event == self.main else None)
+            date = self.date(view) or (self.main_date if event and event == self.main else None) \
+                or (self.last_date if _SAME_DAY.search(view.text) else None)
             parties = []
             for p in a.parties:
                 parties.append(p.text)

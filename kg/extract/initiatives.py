@@ -41,6 +41,7 @@ class InitiativeMention:
 
 def find_initiatives(view: SentView) -> list[InitiativeMention]:
     out = _counted(view)
+    out += _titled(view)
     out += _headed(view, taken=out)
     out += _quoted(view, taken=out)
     out += _digital(view, taken=out)
@@ -129,6 +130,20 @@ def _is_name(view: SentView, start: int, end: int) -> bool:
     if any(n.start <= start and end <= n.end for n in view.names):
         return True
     return any(s <= start and end <= e and label in ("PLACE", "ORG") for s, e, label in view.lac)
+
+
+def _titled(view: SentView) -> list[InitiativeMention]:
+    """A plan, programme or index named in book-title marks: 《杭州市数字政府建设三年行动计划（2023—2025年）》,
+    《数字生态指数2020》 (a year or period may follow the head)."""
+    v = vocab()
+    heads = "|".join(map(re.escape, sorted(v.initiative_heads, key=len, reverse=True)))
+    tail = re.compile(r"(" + heads + r")(?:\d{4}|[（(][^（）()]{1,16}[)）])?$")
+    out = []
+    for m in re.finditer(r"《([^《》]{5,40})》", view.text):
+        head = tail.search(m.group(1))
+        if head:
+            out.append(InitiativeMention(m.start(), m.end(), m.group(0), v.initiative_heads[head.group(1)]))
+    return out
 
 
 def _quoted(view: SentView, taken) -> list[InitiativeMention]:

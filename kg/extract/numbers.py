@@ -39,7 +39,7 @@ def _pattern() -> re.Pattern:
         r"(?P<pre>超过|超|逾|多达|约|将近|近|大约)?"
         r"(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
         r"(?P<more>余|多)?(?P<scale>万亿|万|亿|千)?(?P<more2>余|多)?"
-        r"(?P<unit>" + units + r")(?P<more3>多)?")
+        r"(?P<unit>" + units + r")(?P<more3>多|以上)?")
 
 
 def find_numbers(view: SentView) -> list[NumberMention]:
@@ -56,6 +56,7 @@ def find_numbers(view: SentView) -> list[NumberMention]:
         if m.group("scale"):
             value *= _SCALE[m.group("scale")]
         approx = _APPROX_BEFORE.get(m.group("pre") or "") or (
+            "at-least" if m.group("more3") == "以上" else
             "more-than" if (m.group("more") or m.group("more2") or m.group("more3")) else None)
         label = _label_after(view, e) or _label_before(view, s)
         out.append(NumberMention(s, e, value, m.group("unit"), label, approx))
@@ -97,6 +98,8 @@ def _label_after(view: SentView, e: int) -> str:
     """The noun phrase the number counts: tokens after it up to a verb or punctuation."""
     text = view.text
     label = ""
+    skip = re.match(r"以上|以下|左右", text[e:])
+    e = e + skip.end() if skip else e
     for s2, e2, pos in view.tokens:
         if e2 <= e:
             continue
@@ -117,8 +120,23 @@ def _label_after(view: SentView, e: int) -> str:
     return label
 
 
+_NOUNISH = {"n", "nz", "vn", "nw", "j", "LOC", "ORG", "an"}
+
+
 def _label_before(view: SentView, s: int) -> str:
-    """When nothing follows (超500万元。), the noun phrase before the number: 奖金总额."""
+    """When no noun follows (超500万元。), what comes before the number: the noun phrase
+    (奖金总额超500万元 -> 赛事奖金总额) or a verb right before it (成功预警3000余起 -> 预警)."""
     text = view.text
-    m = re.search(r"([\u4e00-\u9fffA-Za-z0-9]{2,10}?)(?:达到|达|为|约|共|超过|超|逾|累计)?$", text[:s])
-    return m.group(1) if m else ""
+    m = re.search(r"(?:达到|达|为|约|共|超过|超|逾|累计|将近|近|多达)$", text[:s])
+    end = m.start() if m else s
+    start = end
+    for s2, e2, pos in reversed([t for t in view.tokens if t[1] <= end]):
+        if e2 != start:
+            break
+        if pos in _NOUNISH or text[s2:e2] in ("“", "”"):
+            start = s2
+            continue
+        if start == end and pos in {"v", "vn"}:
+            start = s2
+        break
+    return text[start:end].strip("“”")
