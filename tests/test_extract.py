@@ -146,3 +146,16 @@ def test_extract_srl_and_rules_state_one_fact_once(lac):
     frames = [("签署", {"ARG0": "西北大学与陕西移动通信有限公司", "ARG1": "战略合作协议"})]
     doc = _with_frames(text, lac, frames)
     assert len(doc.facts.agreements) == 1
+
+
+def test_extract_plan_in_book_title_marks(lac):
+    doc = run("市政府印发《苏州市智慧交通发展规划（2024—2026年）》。", lac)
+    assert "《苏州市智慧交通发展规划（2024—2026年）》" in names(doc, "initiative")
+
+
+def test_extract_targets_at_least_and_same_day_agreement(lac):
+    text = "5月6日，市大数据局发布年度目标：新建政务应用30个以上。同日，东南大学与江苏云计算有限公司签署合作协议。"
+    doc = run(text, lac, meta={"date": "2024-05-07"})
+    assert (30.0, "个", "at-least") in [(i.value, i.unit, i.approx) for i in doc.facts.indicators]
+    [a] = doc.facts.agreements
+    assert a.date == "2024-05-06"
