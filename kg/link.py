@@ -51,6 +51,8 @@ class Canon:
             if "{" not in long:
                 return long
             return name
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,6}[省市区县]委", name):
+            return "中共" + name  # 深圳市委 -> 中共深圳市委, as 市委 in a document about 深圳
         for short, long in v.abbreviations.items():
             if short in name and long not in name:
                 name = name.replace(short, long)

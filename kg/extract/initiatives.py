@@ -96,7 +96,8 @@ def _headed(view: SentView, taken) -> list[InitiativeMention]:
     return out
 
 
-_AGREEMENT_NEXT = re.compile(r"协议|备忘录|合同")  # 战略合作框架|协议 is an agreement type
+#: 战略合作框架|协议, “…”战略|合作协议: a head that an agreement type continues is no initiative
+_AGREEMENT_NEXT = re.compile(r"(?:战略|合作|框架)*(?:协议|备忘录|合同|意向书)")
 _INIT_POS = {"n", "nz", "nw", "LOC", "vn", "vd", "a", "an", "m", "j", "ORG"}
 
 
