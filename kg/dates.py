@@ -14,7 +14,8 @@ from kg.document import Document
 _DATE = re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>1[0-2]|0?[1-9])\s*月\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号]")
 _ISO = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](1[0-2]|0?[1-9])[-/.](3[01]|[12]\d|0?[1-9])(?!\d)")
 FULL_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*(?:1[0-2]|0?[1-9])\s*月\s*(?:3[01]|[12]\d|0?[1-9])\s*[日号]")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|[\u4e00-\u9fff])(?![余多个名人家所项件万亿元千百支次位条种台辆米吨户座场届批套份])")
+#: a year stated in the text; not one a target is set for ("到2026年", "至2030年") or a period ends in
+_YEAR = re.compile(r"(?<![\d到至—-])((?:19|20)\d{2})(?=年|[\u4e00-\u9fff])(?![余多个名人家所项件万亿元千百支次位条种台辆米吨户座场届批套份])")
 
 
 
@@ -39,7 +40,8 @@ def resolve_date(text_of_date: str, *, year_hint: int | None) -> str | None:
 
 def year_near(doc: Document, offset: int) -> int | None:
     """The year for a year-less date at ``offset``: the document's (front matter) year, else the
-    4-digit year nearest to ``offset`` stated in the same article ("2025年", "2025世界城市日")."""
+    4-digit year nearest to ``offset`` stated in the same article ("2025年", "2025世界城市日"),
+    leaving out target years ("到2026年") and the ends of periods ("2023—2025年")."""
     if doc.date is not None:
         return doc.date.year
     art = next((a for a in doc.articles if a.start <= offset < a.end), None)

@@ -271,7 +271,7 @@ def _rewrite_facts(doc: Document, canonical, groups, key) -> None:
         a.event = name_of("event", a.event)
     for a in doc.articles:  # the byline's media and reporter are the linked entities
         a.media = name_of("organization", a.media) or a.media
-        a.reporter = name_of("person", a.reporter) or a.reporter
+        a.reporter = "、".join(name_of("person", r) or r for r in a.reporter.split("、")) if a.reporter else a.reporter
     for i in doc.facts.indicators:
         if i.subject and i.subject_kind:
             i.subject = name_of(i.subject_kind, i.subject)

@@ -174,8 +174,8 @@ class _Mapper:
             self.add(node, DCTERMS.title, _zh(a.title))
         self.add(node, DCTERMS.date, date_literal(a.date))
         spans = [a.byline_span or a.title_span or Span(a.start, a.end)]
-        if a.reporter:
-            self.add(node, SDO.author, self.named("person", a.reporter, spans))
+        for reporter in filter(None, a.reporter.split("、")):  # several reporters: "周婷、王磊"
+            self.add(node, SDO.author, self.named("person", reporter, spans))
         if a.media:
             media = self.named("organization", a.media, spans)
             if ("organization", key_of(a.media)) not in self.doc.entities:

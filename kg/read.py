@@ -242,6 +242,9 @@ def _lines(text: str, begin: int) -> list[_Line]:
 _BYLINE = re.compile(
     r"^[（(]?(?P<media>[^\s，。：:、]{0,24}?)\s*记者\s*"
     r"(?P<names>[\u4e00-\u9fff·]{2,5}(?:[ \u3000、，,]+[\u4e00-\u9fff·]{2,5})*)[）)]?$")
+_LEAD_BYLINE = re.compile(
+    r"^(?:[^\s，。（(]{0,8}讯)?[（(]\s*记者\s*(?P<names>[\u4e00-\u9fff·]{2,5}(?:[ \u3000、，,]+(?!通讯员)[\u4e00-\u9fff·]{2,5})*)"
+    r"(?:\s*通讯员[^）)]*)?[）)]")
 _CREDIT = re.compile(r"[ \u3000]*(?:摄影报道|摄影|报道|摄|文/图|图/文)([）)]?)$")
 _OWN = {"本报", "本台", "本网", "本刊"}
 
@@ -313,6 +316,11 @@ def _article(doc: Document, lines: list[_Line], byline: _Line | None, by, tail: 
     if by:
         a.media, a.reporter = by
         a.byline_span = Span(byline.start, byline.end)
+    if not by and body:  # a leading byline: "本报讯（记者 周婷 通讯员 王磊）3月28日，…"
+        lead = _LEAD_BYLINE.match(body[0].text)
+        if lead:
+            a.reporter = "、".join(n for n in re.split(r"[ \u3000、，,]+", lead.group("names")) if n)
+            a.byline_span = Span(body[0].start + lead.start(), body[0].start + lead.end())
     if not a.media and doc.meta.get("media"):
         a.media = str(doc.meta["media"])
     title = _title(header)

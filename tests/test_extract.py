@@ -159,3 +159,19 @@ def test_extract_targets_at_least_and_same_day_agreement(lac):
     assert (30.0, "个", "at-least") in [(i.value, i.unit, i.approx) for i in doc.facts.indicators]
     [a] = doc.facts.agreements
     assert a.date == "2024-05-06"
+
+
+def test_extract_both_sides_sign_a_titled_agreement(lac):
+    text = "5月9日，市政府与京东集团在宿迁举行工作会谈。双方签署了《宿迁市人民政府 京东集团战略合作协议》。"
+    doc = run(text, lac)
+    [a] = doc.facts.agreements
+    assert a.type == "战略合作协议" and a.title.startswith("《宿迁市人民政府")
+    assert len(a.parties) == 2 and "京东集团" in a.parties
+    events = {e.name: e for (k, _), e in doc.entities.items() if k == "event"}
+    assert any(n.endswith("工作会谈") and e.date == "--05-09" for n, e in events.items())
+
+
+def test_extract_target_years_do_not_date_events(lac):
+    doc = run("6月2日，智慧水务推进会召开。力争到2027年建成智慧水务平台。", lac)
+    [e] = [e for (k, _), e in doc.entities.items() if k == "event"]
+    assert e.date == "--06-02"

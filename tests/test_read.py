@@ -233,3 +233,9 @@ def test_read_seed_five_articles():
 
 def test_decode_prefers_utf8():
     assert decode("数字".encode("utf-8")) == ("数字", "utf-8")
+
+
+def test_read_leading_byline_names_the_reporters():
+    doc = read_text("标题在此\n\n本报讯（记者 周婷 李强 通讯员 王磊）3月28日，会议召开。\n", "x.txt")
+    [a] = doc.articles
+    assert a.reporter == "周婷、李强"

@@ -11,7 +11,7 @@ import re
 from kg import dates
 from kg.document import (AgreementFact, Article, Document, EntityFact, Facts, IndicatorFact, RoleFact,
                          Span)
-from kg.extract.agreements import find_agreements
+from kg.extract.agreements import body_pair, find_agreements
 from kg.extract.events import EventMention, find_events, find_roles, part_of_event
 from kg.extract.initiatives import find_initiatives
 from kg.extract.names import find_names, parent_org
@@ -42,6 +42,7 @@ class _Article:
         self.events = [find_events(v) for v in self.views]
         self.main, self.main_date = self._main_event()
         self.last_date: str | None = None  # the latest date stated so far ("同日" refers to it)
+        self.pair = None  # the last two bodies named together ("双方" refers to them)
 
     # ------------------------------------------------------------ context
     def _main_event(self) -> tuple[str | None, str | None]:
@@ -141,7 +142,8 @@ class _Article:
                 self.facts.roles.append(RoleFact(event, agent.text, kind, role, view.evidence))
 
     def _agreements(self, view: SentView, evs: list[EventMention]) -> None:
-        rules = find_agreements(view)
+        rules = find_agreements(view, self.pair)
+        self.pair = body_pair(view) or self.pair
         found = {frozenset(p.text for p in a.parties) for a in rules}
         frames = [a for a in srl_agreements(view) if frozenset(p.text for p in a.parties) not in found]
         for a in rules + frames:

@@ -22,7 +22,8 @@ class AgreementMention:
     parties: list[Name]
 
 
-def find_agreements(view: SentView) -> list[AgreementMention]:
+def find_agreements(view: SentView, pair: list[Name] | None = None) -> list[AgreementMention]:
+    """Agreements signed in the sentence; ``pair`` are the two bodies "双方" refers to."""
     text = view.text
     out: list[AgreementMention] = []
     prev = 0
@@ -34,6 +35,8 @@ def find_agreements(view: SentView) -> list[AgreementMention]:
         parties = [n for n in view.names if n.kind in ("organization", "place")
                    and prev <= n.start and n.end <= m.start()]
         parties = _dedupe(parties)
+        if len(parties) < 2 and pair and re.search(r"双方|两家|两方", text[prev:m.start()]):
+            parties = list(pair)
         if len(parties) >= 2:
             out.append(AgreementMention(typ, title, parties))
         prev = m.end() + length
@@ -45,6 +48,10 @@ def agreement_type(rest: str) -> tuple[str, str, int] | None:
     "“重庆市高校重点实验室”合作协议" -> ("合作协议", "“重庆市高校重点实验室”合作协议", 15)."""
     v = vocab()
     q = re.match(r"[“《\"]([^”》\"]{1,40})[”》\"]", rest)
+    if q and q.group(0).startswith("《"):  # 《A B全面合作协议》: the type ends the title
+        typ = next((t for t in v.agreement_types if q.group(1).endswith(t)), None)
+        if typ:
+            return typ, q.group(0), q.end()
     after = rest[q.end():] if q else rest
     mod = re.match(r"[\u4e00-\u9fff]{0,6}?(?=" + "|".join(map(re.escape, v.agreement_types)) + ")", after)
     if not mod:
@@ -58,6 +65,15 @@ def agreement_type(rest: str) -> tuple[str, str, int] | None:
 def _type_modifier(mod: str) -> bool:
     """"战略" in 战略合作协议 is part of the type; "相关" is not."""
     return mod in {"战略", "全面战略", "框架", "战略框架", "投资", "项目", "共建", "人才", "数据"}
+
+
+def body_pair(view: SentView) -> list[Name] | None:
+    """Two bodies joined by 与/和/同 ("省政府与华为技术有限公司"): whom a later "双方" means."""
+    bodies = [n for n in view.names if n.kind == "organization"]
+    for a, b in zip(bodies, bodies[1:]):
+        if re.fullmatch(r"[与和同及]", view.text[a.end:b.start]):
+            return [a, b]
+    return None
 
 
 def _dedupe(names: list[Name]) -> list[Name]:

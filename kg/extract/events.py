@@ -70,15 +70,28 @@ def find_events(view: SentView) -> list[EventMention]:
         if FOUNDED.match(after):
             continue  # a forum or alliance that is founded is a body, found by the name rules
         held = HELD.match(after)
-        held_before = re.search(r"(?:举行|召开|举办|主办)(?:了|的)?$", text[:start])
+        held_before = re.search(r"(?:在([^，。；]{1,30}?))?(?:举行|召开|举办|主办)(?:了|的)?$", text[:start])
+        if generic and held_before and not re.search(r"(?:本次|此次|这次|该)$", text[:start]):
+            name = _hosts_name(view, held_before.start(), name)  # 省政府与华为…举行工作会谈
+            generic = name is None
         em = EventMention(start, end, None if generic else name, v.event_nouns[noun],
                           bool(held or held_before))
         if held and held.group(1):
             em.place = clean_name(held.group(1))
+        elif held_before and held_before.group(1):
+            em.place = clean_name(held_before.group(1))
         out.append(em)
         taken.append((start, end))
     # a name inside a longer one is part of it ("…擂台赛新一代…颁奖仪式")
     return [e for e in out if not any(o is not e and o.start <= e.start and e.end <= o.end for o in out)]
+
+
+def _hosts_name(view: SentView, verb_start: int, noun: str) -> str | None:
+    """A generic event held by named bodies is named after them: "A与B工作会谈"."""
+    clause_start = max(view.text.rfind(c, 0, verb_start) for c in "，,。；") + 1
+    hosts = [n.text for n in view.names if n.kind == "organization" and clause_start <= n.start
+             and n.end <= verb_start]
+    return "与".join(hosts[:3]) + noun if hosts else None
 
 
 def _generic(name: str, noun: str) -> bool:

@@ -83,6 +83,9 @@ def _headed(view: SentView, taken) -> list[InitiativeMention]:
             continue
         start = min(view.expand_left(k, allow=_INIT_POS, nouns_before_quote=True), m.start())
         start = _trim_determiners(view, start, end)
+        q = text.rfind("“", max(0, start - 20), start)
+        if q >= 0 and "”" not in text[q:start]:
+            start = q  # “一号发展工程”: the name began at the quote the tags broke off
         if text[start:end].count("“") > text[start:end].count("”") and text[end:end + 1] == "”":
             end += 1  # 数字经济“一号工程”: the head is inside the quote
         name = clean_name(text[start:end])

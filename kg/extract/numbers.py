@@ -127,7 +127,7 @@ def _label_before(view: SentView, s: int) -> str:
     """When no noun follows (超500万元。), what comes before the number: the noun phrase
     (奖金总额超500万元 -> 赛事奖金总额) or a verb right before it (成功预警3000余起 -> 预警)."""
     text = view.text
-    m = re.search(r"(?:达到|达|为|约|共|超过|超|逾|累计|将近|近|多达)$", text[:s])
+    m = re.search(r"(?:达到|达|为|约|共|超过|超|逾|累计|将近|近|多达|突破|增至|增长|实现|完成)$", text[:s])
     end = m.start() if m else s
     start = end
     for s2, e2, pos in reversed([t for t in view.tokens if t[1] <= end]):

@@ -109,9 +109,8 @@ def _titles_after(view: SentView, person: Name) -> list[tuple[str, str | None]]:
 
 def byline_posts(article, evidence) -> list[PostFact]:
     """The reporter of an article holds the post 记者 at its media."""
-    if not article.reporter:
-        return []
-    return [PostFact(article.reporter, "记者", article.media or None, evidence)]
+    return [PostFact(name, "记者", article.media or None, evidence)
+            for name in article.reporter.split("、") if name]
 
 
 __all__ = ["find_posts", "byline_posts", "strip_paren"]
