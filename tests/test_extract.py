@@ -175,3 +175,9 @@ def test_extract_target_years_do_not_date_events(lac):
     doc = run("6月2日，智慧水务推进会召开。力争到2027年建成智慧水务平台。", lac)
     [e] = [e for (k, _), e in doc.entities.items() if k == "event"]
     assert e.date == "--06-02"
+
+
+def test_extract_names_listed_before_a_shared_title(lac):
+    doc = run("参会嘉宾有王明、李强、赵敏等人工智能领域的知名教授。", lac)
+    posts = {(p.person, p.title) for p in doc.facts.posts}
+    assert {("王明", "教授"), ("李强", "教授"), ("赵敏", "教授")} <= {(a, b[-2:]) for a, b in posts}

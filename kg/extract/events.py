@@ -76,10 +76,9 @@ def find_events(view: SentView) -> list[EventMention]:
             generic = name is None
         em = EventMention(start, end, None if generic else name, v.event_nouns[noun],
                           bool(held or held_before))
-        if held and held.group(1):
-            em.place = clean_name(held.group(1))
-        elif held_before and held_before.group(1):
-            em.place = clean_name(held_before.group(1))
+        where = (held and held.group(1)) or (held_before and held_before.group(1)) or None
+        if where and not re.search(r"(?:期间|之际|前后|上|中)$", where) and not v.event_noun(where):
+            em.place = clean_name(where)
         out.append(em)
         taken.append((start, end))
     # a name inside a longer one is part of it ("…擂台赛新一代…颁奖仪式")

@@ -24,8 +24,9 @@ def find_posts(view: SentView) -> tuple[list[PostFact], list[tuple[str, Name | N
     make sure an organization entity exists for it).
     """
     facts, orgs = [], []
+    listed = _list_titles(view)
     for person in view.names_of("person"):
-        for title, org in _titles_before(view, person) + _titles_after(view, person):
+        for title, org in _titles_before(view, person) + _titles_after(view, person) + listed.get(person.start, []):
             facts.append(PostFact(person.text, title, org, view.evidence))
             if org:
                 orgs.append((org, view.name_at(*_find(view, org, person.start), "organization"), title))
@@ -93,6 +94,28 @@ def _trim_head(view: SentView, head: str, seg_start: int) -> str:
 
 def _has_verb(view: SentView, head: str, seg_start: int) -> bool:
     return any(seg_start <= s < seg_start + len(head) and pos in {"v", "vd"} for s, _, pos in view.tokens)
+
+
+_LIST_TAIL = re.compile(r"等(?:[^，。；、]{0,15}?的)?([\u4e00-\u9fff]{2,12}?)(?=[，。；,]|$)")
+
+
+def _list_titles(view: SentView) -> dict[int, list[tuple[str, str | None]]]:
+    """Names listed before a title they share: "高文、李培根、陈纯等信息科学领域的两院院士"."""
+    persons = view.names_of("person")
+    out: dict[int, list] = {}
+    run: list[Name] = []
+    for p in persons + [None]:
+        if p is not None and run and view.text[run[-1].end:p.start] == "、":
+            run.append(p)
+            continue
+        if len(run) >= 2:
+            m = _LIST_TAIL.match(view.text, run[-1].end)
+            post = _split_post(view, m.group(1), m.start(1)) if m else None
+            if post:
+                for q in run:
+                    out.setdefault(q.start, []).append(post)
+        run = [p] if p is not None else []
+    return out
 
 
 def _titles_after(view: SentView, person: Name) -> list[tuple[str, str | None]]:
