@@ -17,7 +17,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml setup.py | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,serve]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,serve,restful]'
 	touch $(STAMP)
 
 # kg build exits 1 when a file failed or the graph has SHACL violations: still serve the rest.
