@@ -35,6 +35,7 @@ def _default_workers() -> int:
 @dataclass
 class BuildOptions:
     nlp: str = "lac"                   # NLP backend name (kg.annotate.get_backend)
+    nlp_options: dict = field(default_factory=dict)  # backend options (url, auth, model, ...)
     workers: int = field(default_factory=_default_workers)  # document processes
     shapes: Path | None = None         # SHACL shapes folder; None: the project's shapes/
     validate: bool = True              # run SHACL on the merged graph
@@ -91,14 +92,14 @@ def _stage(module: str, name: str):
     return getattr(importlib.import_module(f"kg.{module}"), name)
 
 
-def build_document(path, shards_dir, nlp: str = "lac") -> DocOutcome:
+def build_document(path, shards_dir, nlp: str = "lac", nlp_options: dict | None = None) -> DocOutcome:
     """read -> annotate -> extract -> link -> map -> ``shards_dir/<doc-id>.nq``; never raises
     for a bad file: the outcome carries the error (``fatal`` when the backend is unusable)."""
     path = Path(path)
     outcome = DocOutcome(path=str(path), id=path.name)
     clock = time.perf_counter
     try:  # made once per process (kg.annotate caches it): models load once per worker
-        backend = _stage("annotate", "get_backend")(nlp)
+        backend = _stage("annotate", "get_backend")(nlp, **(nlp_options or {}))
     except BackendError as err:
         outcome.error, outcome.fatal, outcome.hint = str(err), True, err.hint
         return outcome
@@ -173,11 +174,11 @@ def _run(paths: list[Path], shards: Path, options: BuildOptions):
     with bar:
         if options.workers <= 1 or len(paths) == 1:
             for p in paths:
-                yield build_document(p, shards, options.nlp)
+                yield build_document(p, shards, options.nlp, options.nlp_options)
                 bar.update()
             return
         with ProcessPoolExecutor(max_workers=min(options.workers, len(paths))) as pool:
-            futures = [pool.submit(build_document, p, shards, options.nlp) for p in paths]
+            futures = [pool.submit(build_document, p, shards, options.nlp, options.nlp_options) for p in paths]
             for future in as_completed(futures):
                 yield future.result()
                 bar.update()

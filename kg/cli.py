@@ -56,11 +56,13 @@ def main():
 @click.option("--out", "-o", default="build", show_default=True, type=click.Path(path_type=Path),
               help="Build folder to write.")
 @click.option("--nlp", default="lac", show_default=True, help="NLP backend: lac, hanlp, hanlp-restful.")
+@click.option("--nlp-option", "nlp_options", multiple=True, metavar="KEY=VALUE",
+              help="Backend option, repeatable: url=…, auth=… (hanlp-restful), model=… (hanlp).")
 @click.option("--workers", "-j", type=click.IntRange(min=1), help="Document processes [min(2, CPUs)].")
 @click.option("--shapes", type=click.Path(exists=True, path_type=Path), help="SHACL shapes folder.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
-def build(sources, out, nlp, workers, shapes, no_validate, quiet):
+def build(sources, out, nlp, nlp_options, workers, shapes, no_validate, quiet):
     """Build a graph from SOURCES (.txt, .md, .html files or folders).
 
     \b
@@ -70,7 +72,8 @@ def build(sources, out, nlp, workers, shapes, no_validate, quiet):
     """
     from kg.build import BuildOptions
 
-    options = BuildOptions(nlp=nlp, shapes=shapes, validate=not no_validate, progress=not quiet)
+    options = BuildOptions(nlp=nlp, nlp_options=_key_values(nlp_options), shapes=shapes,
+                           validate=not no_validate, progress=not quiet)
     if workers:
         options.workers = workers
     result = kg.build(sources, out, options)
@@ -79,6 +82,26 @@ def build(sources, out, nlp, workers, shapes, no_validate, quiet):
     if not quiet:
         click.echo(result.summary(), err=True)
     sys.exit(result.exit_code)
+
+
+def _key_values(pairs) -> dict:
+    """--nlp-option url=http://… --nlp-option timeout=10 -> {"url": "http://…", "timeout": 10}."""
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--nlp-option")
+        out[key.strip()] = _number_or_text(value)
+    return out
+
+
+def _number_or_text(value: str):
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return value
 
 
 @main.command(epilog="\b\nExit status: 0 conforms, 1 violations, 2 error.")

@@ -199,3 +199,19 @@ def test_cli_build_missing_backend_says_what_to_install(tmp_path):
     result = CliRunner().invoke(main, ["build", str(src), "--out", str(tmp_path / "o"), "--nlp", "hanlp"])
     assert result.exit_code == 2
     assert "hint: pip install" in result.stderr
+
+
+def test_cli_nlp_options_reach_the_backend(tmp_path, monkeypatch):
+    seen = {}
+
+    def fake_build(sources, out, options):
+        seen.update(options.nlp_options)
+        raise SystemExit(0)
+
+    monkeypatch.setattr("kg.build", fake_build)
+    src = write(tmp_path / "src", {"a.txt": "张三出席。"})
+    CliRunner().invoke(main, ["build", str(src), "--nlp", "hanlp-restful", "--nlp-option", "url=http://127.0.0.1:9/x",
+                              "--nlp-option", "timeout=5"])
+    assert seen == {"url": "http://127.0.0.1:9/x", "timeout": 5}
+    bad = CliRunner().invoke(main, ["build", str(src), "--nlp-option", "novalue"])
+    assert bad.exit_code == 2 and "KEY=VALUE" in bad.output

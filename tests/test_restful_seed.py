@@ -67,24 +67,6 @@ def server(answers):
         yield srv
 
 
-def _forget_env_backend():
-    # get_backend caches the backend made from the environment (no options); its URL is
-    # read once, so a backend left over from another server must not be reused.
-    kg.annotate._CACHE.pop(("hanlp-restful", ()), None)
-
-
-@pytest.fixture(scope="module")
-def restful_env(server):
-    """HANLP_URL names the fake server: BuildOptions has no backend options, so a build
-    reaches the backend's URL only through the environment."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HANLP_URL", server.url)
-        mp.delenv("HANLP_AUTH", raising=False)
-        _forget_env_backend()
-        yield server
-        _forget_env_backend()
-
-
 @pytest.fixture(scope="module")
 def seed_texts() -> list[str]:
     return [s.text for s in read_file(SEED).sentences]
@@ -178,11 +160,11 @@ def _score(graph: Path) -> dict:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not (SHARED / "score.py").exists(), reason="../shared/eval is not beside the checkout")
-def test_restful_seed_build_scores_at_least_lac_on_agreements(restful_env, tmp_path):
-    server = restful_env
+def test_restful_seed_build_scores_at_least_lac_on_agreements(server, tmp_path):
     lac = kg.build([str(SEED)], tmp_path / "lac", BuildOptions(workers=1, progress=False))
+    options = {"url": server.url, "auth": "", "backoff": 0}  # kg build --nlp-option url=… auth=
     rest = kg.build([str(SEED)], tmp_path / "restful",
-                    BuildOptions(nlp="hanlp-restful", workers=1, progress=False))
+                    BuildOptions(nlp="hanlp-restful", nlp_options=options, workers=1, progress=False))
     for result in (lac, rest):
         assert not result.errors and result.conforms
     assert rest.stats["backend"]["name"] == "hanlp-restful"

@@ -10,6 +10,8 @@ calls ``register(name, factory)`` when imported or exposes ``create(**options) -
 """
 from __future__ import annotations
 
+import os
+
 import importlib
 import json
 import re
@@ -89,11 +91,16 @@ def _missing(name: str, module_name: str, e: ModuleNotFoundError) -> BackendErro
                         f"install it with: {_INSTALL.get(name, 'pip install ' + str(e.name))}")
 
 
+_ENV = ("HANLP_URL", "HANLP_AUTH", "HANLP_HOME", "KG_HANLP_MODEL")
+
+
 def get_backend(name: str = "lac", **options) -> Backend:
     """The backend called ``name``, made once per process (per set of options)."""
     if name not in _FACTORIES:
         raise BackendError(f"unknown NLP backend {name!r}; known backends: {', '.join(backends())}")
-    key = (name, tuple(sorted((k, repr(v)) for k, v in options.items())))
+    # backends read these at creation: a change of them in the process makes a new backend
+    env = tuple(os.environ.get(v, "") for v in _ENV)
+    key = (name, tuple(sorted((k, repr(v)) for k, v in options.items())), env)
     if key not in _CACHE:
         factory = _factory(name)
         try:

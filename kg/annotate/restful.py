@@ -87,7 +87,7 @@ class RestfulBackend:
                 if e.code in (401, 403):
                     raise BackendError(
                         f"HanLP API at {self.url} refused the key (HTTP {e.code})",
-                        hint="Give a valid key with --nlp-option auth=KEY or HANLP_AUTH; "
+                        hint="Give a valid key with `kg build --nlp-option auth=KEY` or HANLP_AUTH; "
                              "leave it empty for anonymous access.") from None
                 if e.code != 429 and e.code < 500 or attempt == self.retries:
                     raise BackendError(f"HanLP API at {self.url} answered HTTP {e.code}: "
