@@ -10,6 +10,7 @@ calls ``register(name, factory)`` when imported or exposes ``create(**options) -
 """
 from __future__ import annotations
 
+import functools
 import os
 
 import importlib
@@ -111,19 +112,20 @@ def get_backend(name: str = "lac", **options) -> Backend:
 
 
 # ------------------------------------------------------------------ numbers
-_UNITS = sorted("""个 所 名 支 起 元 人 家 项 条 户 座 台 套 件 场 次 位 站 辆 亩 吨 公里 平方公里 平方米 千米 米
-    小时 分钟 秒 天 周 % ％ 倍 岁 GB TB PB Gbps Mbps 万元 亿元 美元 千瓦 兆瓦 千瓦时 立方米 张 本 篇 份 期 批""".split(),
-                key=len, reverse=True)
-_UNIT = "|".join(map(re.escape, _UNITS))
-_NUMBER = re.compile(
-    rf"(?:超过|超|逾|近|约|不少于|多达)?"
-    rf"(?:(?<![\d.A-Za-z])\d+(?:[.,]\d+)*(?:[十百千万亿]+)?|[一二三四五六七八九两]?[十百千万亿][一二三四五六七八九十百千万亿]*)"
-    rf"(?:余|多)?(?:{_UNIT})")
+@functools.lru_cache(maxsize=1)
+def _number_pattern() -> re.Pattern:
+    from kg.vocab import vocab  # the same units extraction counts (kg/data/rules/units.txt)
+
+    unit = "|".join(map(re.escape, vocab().units))
+    return re.compile(
+        rf"(?:超过|超|逾|近|约|不少于|多达)?"
+        rf"(?:(?<![\d.A-Za-z])\d+(?:[.,]\d+)*(?:[十百千万亿]+)?|[一二三四五六七八九两]?[十百千万亿][一二三四五六七八九十百千万亿]*)"
+        rf"(?:余|多)?(?:{unit})")
 
 
 def find_numbers(text: str) -> list[tuple[int, int]]:
     """Local spans of numerals with units: "378所", "1200余支", "超500万元", "97.53%", "百余个"."""
-    return [m.span() for m in _NUMBER.finditer(text)]
+    return [m.span() for m in _number_pattern().finditer(text)]
 
 
 # ------------------------------------------------------------------ annotate
