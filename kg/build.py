@@ -58,6 +58,12 @@ class DocOutcome:
     prefixes: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     fatal: bool = False  # the backend itself failed: no document can be built
+
+    @property
+    def message(self) -> str:
+        """The error, starting with the file it is about."""
+        err = self.error or ""
+        return err if err.startswith(self.path) else f"{self.path}: {err}"
     hint: str = ""  # what to do about the error (KGError.hint)
 
 
@@ -79,7 +85,7 @@ class BuildResult:
         s = self.stats
         lines = [f"built {len(self.documents)} document(s) into {self.out}: {s['triples']} triples, "
                  f"{s['chars']} chars in {s['seconds']:.1f} s ({s['chars_per_second']:.0f} chars/s)"]
-        lines += [f"failed: {e.path}: {e.error}" for e in self.errors]
+        lines += [f"failed: {e.message}" for e in self.errors]
         if self.conforms is not None:
             lines.append("SHACL: conforms" if self.conforms else
                          f"SHACL: {self.violations} violation(s), see {self.out / 'report.txt'}")

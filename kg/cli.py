@@ -78,7 +78,7 @@ def build(sources, out, nlp, nlp_options, workers, shapes, no_validate, quiet):
         options.workers = workers
     result = kg.build(sources, out, options)
     for e in result.errors if quiet else ():
-        click.echo(f"failed: {e.path}: {e.error}", err=True)
+        click.echo(f"failed: {e.message}", err=True)
     if not quiet:
         click.echo(result.summary(), err=True)
     sys.exit(result.exit_code)
