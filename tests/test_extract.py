@@ -181,3 +181,11 @@ def test_extract_names_listed_before_a_shared_title(lac):
     doc = run("参会嘉宾有王明、李强、赵敏等人工智能领域的知名教授。", lac)
     posts = {(p.person, p.title) for p in doc.facts.posts}
     assert {("王明", "教授"), ("李强", "教授"), ("赵敏", "教授")} <= {(a, b[-2:]) for a, b in posts}
+
+
+def test_extract_and_inside_a_body_name(lac):
+    doc = run("由浙江大学数据科学与工程国家重点实验室主办，浙江大学与阿里巴巴集团签署合作协议。", lac)
+    orgs = names(doc, "organization")
+    assert "浙江大学数据科学与工程国家重点实验室" in orgs
+    [a] = doc.facts.agreements
+    assert set(a.parties) == {"浙江大学", "阿里巴巴集团"}

@@ -90,6 +90,8 @@ class _Article:
         inits = find_initiatives(view)
         inside = [(i.start, i.end) for i in inits] + [(e.start, e.end) for e in evs if e.name]
         for n in view.names:
+            if n.kind == "organization" and not n.categories and _inside(n, inside):
+                continue  # a bare name inside an initiative's name (数字普惠金融指数) is no body
             if n.kind == "organization":
                 parent = parent_org(n.text)
                 self.entity("organization", n.text, ev, categories=org_categories(n.text, parent),

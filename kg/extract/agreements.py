@@ -32,10 +32,11 @@ def find_agreements(view: SentView, pair: list[Name] | None = None) -> list[Agre
         if not found:
             continue
         typ, title, length = found
+        clause = max(prev, *(text.rfind(c, 0, m.start()) + 1 for c in "，,；;：:"))
         parties = [n for n in view.names if n.kind in ("organization", "place")
-                   and prev <= n.start and n.end <= m.start()]
+                   and clause <= n.start and n.end <= m.start()]
         parties = _dedupe(parties)
-        if len(parties) < 2 and pair and re.search(r"双方|两家|两方", text[prev:m.start()]):
+        if len(parties) < 2 and pair and re.search(r"双方|两家|两方", text[clause:m.start()]):
             parties = list(pair)
         if len(parties) >= 2:
             out.append(AgreementMention(typ, title, parties))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from kg.vocab import strip_paren, vocab
-from kg.extract.view import Name, SentView, clean_name, is_org_name, org_categories
+from kg.extract.view import NAME_POS, Name, SentView, clean_name, is_org_name, org_categories
 
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{2,}[·•][\u4e00-\u9fff]{2,}$")
 
@@ -76,7 +76,7 @@ def _organizations(view: SentView) -> list[Name]:
         k = view.token_at(end - 1)
         if k is None or view.tokens[k][2] in {"r", "v", "d", "p"}:
             continue
-        start = view.expand_left(k)
+        start = _across_and(view, view.expand_left(k))
         start = _skip_leading(view, start, end)
         name = clean_name(text[start:end])
         if not name:
@@ -104,6 +104,22 @@ def _organizations(view: SentView) -> list[Name]:
             continue
         found[(s, s + len(name))] = Name(s, s + len(name), name, "organization", org_categories(name))
     return _drop_nested(list(found.values()))
+
+
+def _across_and(view: SentView, start: int) -> int:
+    """"大数据分析与应用技术国家工程实验室": 与/和 inside a name, when what stands before it is
+    no body of its own (as 重庆邮电大学 in "重庆邮电大学与…公司签订")."""
+    while start >= 2 and view.text[start - 1] in "与和":
+        k = view.token_at(start - 2)
+        if k is None or view.tokens[k][2] not in NAME_POS:
+            break
+        left = view.expand_left(k)
+        piece = view.text[left:start - 1]
+        if left >= start - 1 or vocab().org_suffix(piece) or piece in vocab().bodies \
+                or vocab().event_noun(piece) or re.search(r"[\d届次]", piece):
+            break
+        start = left
+    return start
 
 
 def _with_paren(text: str, end: int) -> int:
