@@ -217,14 +217,16 @@ def _data_files(path: Path) -> list[Path]:
 
 
 def load_data(data) -> Graph:
-    """A Graph, Dataset, or path (an RDF file, or a folder of them) as one union Graph.
+    """A Graph, Dataset, path (an RDF file, or a folder of them) or list of paths as one union Graph.
 
     A Graph is returned as it is; a Dataset and files give a new Graph (all named graphs merged).
     """
     if isinstance(data, Graph):
         return _union(data) if isinstance(data, Dataset) else data
+    paths = [data] if isinstance(data, (str, Path)) else list(data)
+    files = [f for p in paths for f in _data_files(Path(p))]
     g = Graph()
-    for n, f in enumerate(_data_files(Path(data))):
+    for n, f in enumerate(files):
         if f.suffix.lower() in OX_FORMATS:
             g.addN((s, p, o, g) for s, p, o in _triples_of(f, n))
         else:
@@ -239,7 +241,7 @@ ENGINES = ("pyshacl", "turbo")
 
 
 def validate(data, shapes=None, *, engine: str = "pyshacl", inference: str = "none") -> Report:
-    """Validate ``data`` (Graph, Dataset or path) against ``shapes`` (default: shapes/).
+    """Validate ``data`` (Graph, Dataset, path or list of paths) against ``shapes`` (default: shapes/).
 
     ``shapes`` is a Graph, an RDF file or a folder of them (a user's own shapes work too).
     ``engine`` is "pyshacl" or "turbo" (pyshacl-turbo, the ``kg[turbo]`` extra: the same

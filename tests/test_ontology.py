@@ -152,3 +152,19 @@ def test_ontology_readme_has_three_examples():
 def test_ontology_readme_query_runs_on_seed(seed, name, sparql):
     rows = list(seed.query(sparql))
     assert rows, f"the {name} example returns no rows on the seed graph"
+
+
+# ------------------------------------------------------------------ HTML documentation
+def test_ontology_docs_build(tmp_path):
+    pytest.importorskip("pylode", reason="the docs extra (pyLODE) is not installed")
+    from click.testing import CliRunner
+
+    from kg.docs import build_docs, docs
+
+    index = build_docs(tmp_path / "site")
+    html = index.read_text(encoding="utf-8")
+    assert "治理举措" in html and "governance initiative" in html and "hasComponent" in html
+    assert (tmp_path / "site" / "model.svg").is_file()
+    result = CliRunner().invoke(docs, [str(tmp_path / "cli")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "cli" / "index.html").is_file()
