@@ -165,3 +165,41 @@ def test_serve_accepts_in_memory_store():
     with TestClient(create_app(store, ServeOptions(workers=1))) as c:
         r = c.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
         assert json.loads(r.text)["results"]["bindings"][0]["n"]["value"] == "5"
+
+
+@pytest.mark.parametrize("fmt,count", [
+    ("json", lambda r: len(r.json()["results"]["bindings"])),
+    ("xml", lambda r: r.text.count("<result>")),
+    ("csv", lambda r: len(r.text.strip().split("\r\n")) - 1),
+    ("tsv", lambda r: len(r.text.strip().split("\n")) - 1),
+])
+def test_serve_row_cap_in_every_results_format(tmp_path, fmt, count):
+    """pyoxigraph writes the results; past the cap the answer is cut to exactly max-rows rows."""
+    build = make_store(tmp_path)
+    with TestClient(create_app(build, ServeOptions(workers=1, max_rows=3))) as c:
+        r = c.get("/sparql", params={"query": "SELECT * { ?s ?p ?o } ORDER BY ?s ?p ?o", "format": fmt})
+        assert r.status_code == 200 and count(r) == 3
+        assert r.headers["x-kg-truncated"] == "true; max-rows=3"
+        r = c.get("/sparql", params={"query": "SELECT * { ?s ?p ?o } LIMIT 3", "format": fmt})
+        assert count(r) == 3 and "x-kg-truncated" not in r.headers
+
+
+def test_serve_results_with_braces_and_newlines_in_literals(tmp_path):
+    nq = NQUADS + f'<{EX}x> <{EX}note> "a {{ b }}\\n<result>\\r\\nc,\\"d\\"" <{EX}doc3> .\n'
+    with TestClient(create_app(make_store(tmp_path, nq), ServeOptions(workers=1, max_rows=6))) as c:
+        q = f"SELECT ?o WHERE {{ <{EX}x> ?p ?o }}"
+        for fmt in ("json", "xml", "csv", "tsv"):
+            r = c.get("/sparql", params={"query": q, "format": fmt})
+            assert r.status_code == 200 and "x-kg-truncated" not in r.headers, fmt
+        assert r.text.count("\n") == 2
+        r = c.get("/sparql", params={"query": q, "format": "json"})
+        assert r.json()["results"]["bindings"][0]["o"]["value"] == 'a { b }\n<result>\r\nc,"d"'
+
+
+def test_serve_safety_checks_are_remembered_but_graphs_checked_each_time(client):
+    q = f"SELECT * FROM <{EX}doc9> WHERE {{ ?s ?p ?o }}"
+    for _ in range(2):  # the refusal holds on the second, remembered, check too
+        assert client.get("/sparql", params={"query": q}).status_code == 403
+    for _ in range(2):
+        r = client.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }"})
+        assert r.status_code == 403 and "SERVICE" in r.text

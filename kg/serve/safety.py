@@ -6,6 +6,7 @@ the operation. Anything refused raises :class:`Refused` with a message for the u
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -71,17 +72,31 @@ def check_query(query: str, graph_exists) -> Scanned:
     """Refuse updates, LOAD, SERVICE (anywhere) and FROM on IRIs that are not graphs of the store.
 
     ``graph_exists(iri) -> bool`` says whether the store holds a named graph with that IRI.
+    The text-only part of the checks is remembered per query text (clients repeat queries);
+    the FROM graphs are checked against the dataset each time.
     """
-    scanned = scan(query)
-    for word in ("LOAD", *UPDATE_WORDS):
-        if has_word(scanned.text, word):
-            raise Refused(f"{word}: this endpoint is read-only; updates and LOAD are refused "
-                          "(只读端点：拒绝更新与 LOAD)", 403)
-    if has_word(scanned.text, "SERVICE"):
-        raise Refused("SERVICE: federated queries are refused; this endpoint never contacts "
-                      "other servers (拒绝联邦查询 SERVICE)", 403)
+    scanned, refusal = _check_text(query)
+    if refusal is not None:
+        raise Refused(*refusal)
     check_graphs(scanned.from_iris, graph_exists, "FROM")
     return scanned
+
+
+@functools.lru_cache(maxsize=1024)
+def _check_text(query: str) -> tuple[Scanned | None, tuple[str, int] | None]:
+    """(scanned query, None) or (None, (message, status)) for what the query text alone decides."""
+    try:
+        scanned = scan(query)
+    except Refused as err:
+        return None, (str(err), err.status)
+    for word in ("LOAD", *UPDATE_WORDS):
+        if has_word(scanned.text, word):
+            return None, (f"{word}: this endpoint is read-only; updates and LOAD are refused "
+                          "(只读端点：拒绝更新与 LOAD)", 403)
+    if has_word(scanned.text, "SERVICE"):
+        return None, ("SERVICE: federated queries are refused; this endpoint never contacts "
+                      "other servers (拒绝联邦查询 SERVICE)", 403)
+    return scanned, None
 
 
 def check_graphs(iris, graph_exists, where: str) -> None:

@@ -59,8 +59,25 @@ def _run(store, p: dict):
     return store.query(p["query"], **kwargs)
 
 
+RESULTS_FORMATS = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
+
+
+def _rows_at_most(body: bytes, fmt: str) -> int:
+    """An upper bound on the rows of pyoxigraph's serialization of SELECT results (exact for
+    XML and TSV). Each row opens one JSON object (``{``), one ``<result>`` element (``<`` is
+    escaped in text), one CSV/TSV line (TSV escapes newlines; a CSV field may hold one, which
+    only over-counts)."""
+    if fmt == "json":
+        return body.count(b"{") - 3  # {"head":{…},"results":{"bindings":[
+    if fmt == "xml":
+        return body.count(b"<result>")
+    if fmt == "csv":
+        return body.count(b"\r\n") - 1
+    return body.count(b"\n") - 1
+
+
 def _query(store, p: dict):
-    from pyoxigraph import QueryBoolean, QuerySolutions
+    from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions
 
     result = _run(store, p)
     cap, headers = p["max_rows"], {}
@@ -69,6 +86,12 @@ def _query(store, p: dict):
         return ("ok", formats.media_type(fmt), formats.boolean_bytes(result, fmt), headers)
     if isinstance(result, QuerySolutions):
         fmt = formats.choose("results", p.get("accept"), p.get("format"))
+        # pyoxigraph writes the results itself (no Python object per term); only when the
+        # answer may hold more than ``cap`` rows is the query run again and cut here.
+        body = result.serialize(format=getattr(QueryResultsFormat, RESULTS_FORMATS[fmt]))
+        if _rows_at_most(body, fmt) <= cap:
+            return ("ok", formats.media_type(fmt), body, headers)
+        result = _run(store, p)
         variables = [v.value for v in result.variables]
         rows = _take(([s[v] for v in variables] for s in result), cap, headers)
         return ("ok", formats.media_type(fmt), formats.select_bytes(variables, rows, fmt), headers)
@@ -139,7 +162,24 @@ def _main(conn, source: Source) -> None:  # runs in the worker process
             answer = ("error", 406, str(err))
         except Exception as err:  # noqa: BLE001 - the worker must answer, never die silently
             answer = ("error", 500, f"{type(err).__name__}: {err}")
+        _send(conn, answer)
+
+
+def _send(conn, answer: tuple) -> None:
+    """An answer whose last field is a (large) body is sent as a pickled head plus raw bytes,
+    sparing the pickling and unpickling copies of the body."""
+    if answer[0] == "ok" and len(answer) == 4 and isinstance(answer[2], bytes):
+        conn.send(("ok-body", answer[1], answer[3]))
+        conn.send_bytes(answer[2])
+    else:
         conn.send(answer)
+
+
+def _recv(conn) -> tuple:
+    answer = conn.recv()
+    if answer[0] == "ok-body":
+        return ("ok", answer[1], conn.recv_bytes(), answer[2])
+    return answer
 
 
 class _Worker:
@@ -201,7 +241,7 @@ class WorkerPool:
                 raise EOFError
             worker.conn.send((op, payload or {}))
             if worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                answer = worker.conn.recv()
+                answer = _recv(worker.conn)
                 self._idle.put(worker)
                 return answer
         except (EOFError, OSError, BrokenPipeError):
