@@ -40,7 +40,10 @@ def _closure(ontology, seed, semantics) -> rdflib.Graph:
     g = rdflib.Graph()
     g.addN((s, p, o, g) for s, p, o in ontology)
     g.addN((s, p, o, g) for s, p, o in seed)
-    owlrl.DeductiveClosure(semantics).expand(g)
+    # improved_datatypes=False: owlrl's "improved" conversions replace rdflib's global literal
+    # mapping for the rest of the process, and its xsd:gMonthDay check rejects "--10-29", which
+    # would make every later SHACL run see our event dates as ill-typed
+    owlrl.DeductiveClosure(semantics, improved_datatypes=False).expand(g)
     return g
 
 
