@@ -1,6 +1,7 @@
 # make demo   build the seed article and serve it on http://127.0.0.1:7878/
 # make test   run the test suite
 # make bench  build throughput on a generated 1 MB corpus (bench/results/build.json)
+# make docs   HTML documentation of the ontology (pyLODE) into docs/ontology/
 # Each target creates .venv from nothing on first use; a stamp file keeps later runs from
 # reinstalling until pyproject.toml or setup.py change.
 
@@ -9,7 +10,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench docs install clean
 
 install: $(STAMP)
 
@@ -17,7 +18,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml setup.py | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,serve,restful]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,serve,restful,turbo,docs]'
 	touch $(STAMP)
 
 # kg build exits 1 when a file failed or the graph has SHACL violations: still serve the rest.
@@ -27,6 +28,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+docs: $(STAMP)
+	$(BIN)/kg docs docs/ontology
 
 bench: $(STAMP)
 	$(BIN)/python bench/build.py

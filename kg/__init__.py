@@ -31,14 +31,14 @@ def _build(sources, out, options=None):
     return run(sources, out, options or BuildOptions())
 
 
-def _validate(path, shapes=None):
-    """SHACL-validate a build folder (its graph.trig) or any RDF file or folder."""
+def _validate(paths, shapes=None, *, engine: str = "pyshacl"):
+    """SHACL-validate build folders (their graph.trig) or any RDF files or folders."""
     from .validate import validate as run
 
-    path = Path(path)
-    if path.is_dir() and (path / "graph.trig").is_file():
-        path = path / "graph.trig"
-    return run(path, shapes)
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    data = [Path(p) / "graph.trig" if Path(p).is_dir() and (Path(p) / "graph.trig").is_file() else Path(p)
+            for p in paths]
+    return run(data[0] if len(data) == 1 else data, shapes, engine=engine)
 
 
 def query(build_or_store, sparql: str):

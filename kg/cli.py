@@ -6,7 +6,6 @@ module turns it into ``error: …`` / ``hint: …`` and an exit status.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import json
 import sys
 import unicodedata
@@ -104,37 +103,27 @@ def _number_or_text(value: str):
     return value
 
 
-@main.command(epilog="\b\nExit status: 0 conforms, 1 violations, 2 error.")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--shapes", type=click.Path(exists=True, path_type=Path), help="SHACL shapes folder.")
+@main.command(epilog="\b\nExit status: 0 conforms (warnings allowed), 1 violations, 2 error.")
+@click.argument("paths", metavar="PATH...", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--shapes", type=click.Path(exists=True, path_type=Path),
+              help="SHACL shapes file or folder [the project's shapes/].")
+@click.option("--engine", type=click.Choice(["pyshacl", "turbo"]), default="pyshacl", show_default=True,
+              help="turbo: pyshacl-turbo (pip install 'kg[turbo]'), same report.")
 @click.option("--format", "fmt", type=click.Choice(["text", "ttl", "json"]), default="text",
               show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True,
               help="Language of the text report.")
-def validate(path, shapes, fmt, lang):
-    """Validate PATH (a build folder, or any RDF file or folder) against the SHACL shapes.
+def validate(paths, shapes, engine, fmt, lang):
+    """Validate PATHs (build folders, or any RDF files or folders) against SHACL shapes.
 
     \b
     Examples:
       kg validate build/
-      kg validate my-graph.ttl --shapes shapes/ --format json
+      kg validate my-graph.ttl more.trig --shapes shapes/ --format json
     """
-    report = kg.validate(path, shapes)
-    if fmt == "text":
-        click.echo(report.text(lang))
-    elif fmt == "ttl":
-        click.echo(report.graph.serialize(format="turtle"))
-    else:
-        results = [_as_dict(r) for r in report.results]
-        click.echo(json.dumps({"conforms": report.conforms, "results": results},
-                              ensure_ascii=False, indent=2, default=str))
-    sys.exit(0 if report.conforms else 1)
-
-
-def _as_dict(result) -> dict:
-    if dataclasses.is_dataclass(result):
-        return dataclasses.asdict(result)
-    return dict(result) if hasattr(result, "keys") else vars(result)
+    report = kg.validate(list(paths), shapes, engine=engine)
+    click.echo(report.render(fmt, lang), nl=False)
+    sys.exit(report.exit_code)
 
 
 @main.command(epilog="\b\nExit status: 0 done, 2 error (unknown query, malformed SPARQL, no build).")
@@ -251,16 +240,19 @@ def annotate(files, nlp, lines, other):
             click.echo(line.rstrip("\n"))
 
 
-def _attach_server_commands() -> None:
-    """`kg serve` and `kg push` live with the server (kg/serve/cli.py); importing them loads
-    no starlette or uvicorn."""
+def _attach_commands() -> None:
+    """`kg serve` and `kg push` live with the server (kg/serve/cli.py), `kg docs` with the
+    documentation generator; importing them loads no starlette, uvicorn or pyLODE."""
     from kg.serve.cli import push, serve
+
+    from kg.docs import docs
 
     main.add_command(serve)
     main.add_command(push)
+    main.add_command(docs)
 
 
-_attach_server_commands()
+_attach_commands()
 
 
 if __name__ == "__main__":  # pragma: no cover

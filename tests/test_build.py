@@ -41,6 +41,15 @@ class FakeReport:
     def text(self, lang="both"):
         return "conforms / 符合" if self.conforms else "1 violation / 1 处违反"
 
+    @property
+    def exit_code(self):
+        return 0 if self.conforms else 1
+
+    def render(self, fmt="text", lang="both"):
+        if fmt == "json":
+            return json.dumps({"conforms": self.conforms, "results": self.results}) + "\n"
+        return self.text(lang) + "\n"
+
 
 def _read_file(path):
     path = Path(path)
@@ -75,7 +84,7 @@ def _metadata_graph(info):
     return g
 
 
-def _validate(path, shapes=None):
+def _validate(path, shapes=None, *, engine="pyshacl"):
     g = rdflib.Dataset()
     g.parse(path, format="trig")
     bad = any("VIOLATE" in str(q[2]) for q in g.quads((None, None, None, None)))

@@ -34,7 +34,7 @@ def built(tmp_path, fake_pipeline):  # noqa: F811
     return tmp_path / "out"
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["query"], ["export"], ["annotate"], ["serve"], ["push"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["query"], ["export"], ["annotate"], ["serve"], ["push"], ["docs"]])
 def test_cli_help_texts(command):
     result = run(*command, "--help")
     assert result.exit_code == 0
