@@ -40,6 +40,11 @@ def build_docs(out_dir) -> Path:
 @click.argument("out_dir", metavar="OUT", type=click.Path(file_okay=False, path_type=Path),
                 default=Path("docs/ontology"))
 def docs(out_dir: Path) -> None:
-    """Write HTML documentation of the ontology into OUT (default docs/ontology)."""
+    """Write HTML documentation of the ontology into OUT (default docs/ontology).
+
+    \b
+    Example:
+      kg docs site/ontology      # then open site/ontology/index.html
+    """
     index = build_docs(out_dir)
     click.echo(str(index))
