@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import importlib.resources
 import json
 import re
 import threading
@@ -121,13 +120,12 @@ def _line(r: Result, lang: str) -> str:
 # ------------------------------------------------------------------ locating shapes and ontology
 def resource_dir(name: str) -> Path:
     """``shapes`` or ``ontology``: the repository folder, else the package data copy."""
-    top = ROOT / name
-    if top.is_dir() and any(top.glob("*.ttl")):
-        return top
-    packaged = importlib.resources.files("kg") / "data" / name
-    if packaged.is_dir():
-        return Path(str(packaged))
-    raise ValidationError(f"cannot find the {name}/ folder (looked in {top} and kg/data/{name})",
+    from .resources import project_dir
+
+    found = project_dir(name, "*.ttl")
+    if found:
+        return found
+    raise ValidationError(f"cannot find the {name}/ folder (looked in {ROOT / name} and kg/data/{name})",
                           hint=f"Run from a source checkout or install a wheel that ships kg/data/{name}.")
 
 
