@@ -203,3 +203,14 @@ def test_serve_safety_checks_are_remembered_but_graphs_checked_each_time(client)
     for _ in range(2):
         r = client.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }"})
         assert r.status_code == 403 and "SERVICE" in r.text
+
+
+def test_serve_csv_cut_keeps_quoted_line_breaks():
+    from kg.serve.worker import _cut_csv
+
+    body = b's,o\r\nhttp://a,"x\r\ny"\r\nhttp://b,z\r\nhttp://c,w\r\n'
+    headers: dict = {}
+    assert _cut_csv(body, 1, headers) == b's,o\r\nhttp://a,"x\r\ny"\r\n'
+    assert headers["X-KG-Truncated"] == "true; max-rows=1"
+    headers = {}
+    assert _cut_csv(body, 3, headers) == body and not headers
