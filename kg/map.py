@@ -27,7 +27,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 
 from kg.document import Article, Document, Entity, Span, key_of
 from kg.ns import (DCTERMS, EVENT_TYPES, GRAPH, ID, INITIATIVE_KINDS, KG, OA, ORG,
-                   ORG_CATEGORIES, PREFIXES, PROV, RDF, RDFS, ROLES, SDO, SKOS, XSD)
+                   ORG_CATEGORIES, PREFIXES, PROV, RDF, RDFS, ROLES, SDO, SKOS, TIME, XSD)
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +197,8 @@ class _Mapper:
         if e.kind == "organization" and e.also_place:
             self.add(node, RDF.type, SDO.Place)
         self.add(node, DCTERMS.date, date_literal(e.date))
+        if e.kind == "event" and e.date:
+            self.time(node, e)
         if e.place:
             self.add(node, SDO.location, self.ref("place", e.place, e.place, e.evidence))
         if e.count is not None:
@@ -204,6 +206,24 @@ class _Mapper:
         for c in e.components:
             self.add(node, KG.hasComponent, self.ref("initiative", c, c, e.evidence))
         self.evidence(node, e.evidence)
+
+    def time(self, node, e: Entity):
+        """OWL-Time: the event's day as a time:Instant with a time:DateTimeDescription, which can
+        say "29 October" when the year is unknown (--10-29)."""
+        m = re.fullmatch(r"(\d{4})?-?-(\d{2})-(\d{2})", e.date)
+        if not m:
+            return
+        instant, desc = mint("time", f"{e.key}|{e.date}"), mint("datetime", e.date)
+        self.add(node, TIME.hasTime, instant)
+        self.add(instant, RDF.type, TIME.Instant)
+        self.add(instant, TIME.inDateTime, desc)
+        if m.group(1):
+            self.add(instant, TIME.inXSDDate, Literal(e.date, datatype=XSD.date))
+            self.add(desc, TIME.year, Literal(m.group(1), datatype=XSD.gYear))
+        self.add(desc, RDF.type, TIME.DateTimeDescription)
+        self.add(desc, TIME.unitType, TIME.unitDay)
+        self.add(desc, TIME.month, Literal(f"--{m.group(2)}", datatype=XSD.gMonth))
+        self.add(desc, TIME.day, Literal(f"---{m.group(3)}", datatype=XSD.gDay))
 
     def categories(self, node, e: Entity):
         for cat in sorted(e.categories):

@@ -18,6 +18,7 @@ from rdflib.namespace import (  # noqa: F401  (re-exported for kg.map and kg.val
     RDFS,
     SDO,
     SH,
+    TIME,
     SKOS,
     XSD,
     DefinedNamespace,
@@ -168,5 +169,5 @@ ROLES = {n: KG[n] for n in ("chair", "speaker", "attendee", "signatory", "organi
 #: prefixes bound on every graph kg.map writes
 PREFIXES = {
     "kg": KG._NS, "kgid": ID, "org": ORG._NS, "cv": CV._NS, "schema": SDO._NS, "prov": PROV._NS,
-    "oa": OA._NS, "skos": SKOS._NS, "dcterms": DCTERMS._NS, "s4city": S4CITY._NS,
+    "oa": OA._NS, "skos": SKOS._NS, "dcterms": DCTERMS._NS, "s4city": S4CITY._NS, "time": TIME._NS,
 }
