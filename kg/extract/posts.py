@@ -39,36 +39,36 @@ def _find(view: SentView, org: str, before: int) -> tuple[int, int]:
 
 
 def _titles_before(view: SentView, person: Name) -> list[tuple[str, str | None]]:
-    """Segments "[body]title" separated by 、 right before the name."""
-    v = vocab()
+    """Segments "[body]title" separated by 、 right before the name: 市委副书记、市长胡衡华."""
     out: list[tuple[str, str | None]] = []
+    others = [p.end for p in view.names_of("person") if p is not person]
     pos = person.start
     while pos > 0:
         seg_start = pos
-        while seg_start > 0 and view.text[seg_start - 1] not in "、，,；;。：:！？ \u3000\n":
+        while seg_start > 0 and view.text[seg_start - 1] not in _SEGMENT_END:
             seg_start -= 1
-        seg = view.text[seg_start:pos]
-        # the segment must not run over another person
-        if any(seg_start <= p.start < pos for p in view.names_of("person") if p is not person):
-            seg = view.text[max(p.end for p in view.names_of("person")
-                                if p is not person and seg_start <= p.start < pos):pos]
-        post = _split_post(view, seg, seg_start + len(view.text[seg_start:pos]) - len(seg))
+        cut = max((e for e in others if seg_start < e <= pos), default=seg_start)  # no other name
+        post = _split_post(view, view.text[cut:pos], cut)
         if post is None:
+            seg = view.text[seg_start:pos]
             if out and _HONOUR.search(seg) and seg_start > 0 and view.text[seg_start - 1] == "、":
-                pos = seg_start - 1
+                pos = seg_start - 1  # 国家最高科学技术奖获得者 between two titles
                 continue
             break
         out.append(post)
-        if seg_start == 0 or view.text[seg_start - 1] != "、" or len(seg) != pos - seg_start:
+        if cut != seg_start or seg_start == 0 or view.text[seg_start - 1] != "、":
             break
         pos = seg_start - 1
     return out
 
 
+_SEGMENT_END = "、，,；;。：:！？ \u3000\n"
+
+
 def _split_post(view: SentView, seg: str, seg_start: int) -> tuple[str, str | None] | None:
+    """(title, body) of "中国工程院院士"; (whole phrase, None) when no body is recognised."""
     v = vocab()
     seg = seg.strip()
-    # drop a leading verb or preposition phrase (由…, 邀请了…): keep from the last name-like start
     title = v.title_suffix(seg)
     if not title:
         return None

@@ -73,9 +73,6 @@ class SentView:
     def is_token_end(self, i: int) -> bool:
         return any(e == i for _, e, _ in self.tokens) or i >= len(self.text)
 
-    def is_token_start(self, i: int) -> bool:
-        return any(s == i for s, _, _ in self.tokens) or i == 0
-
     def names_of(self, kind: str) -> list[Name]:
         return [n for n in self.names if n.kind == kind]
 
