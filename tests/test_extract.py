@@ -189,3 +189,9 @@ def test_extract_and_inside_a_body_name(lac):
     assert "浙江大学数据科学与工程国家重点实验室" in orgs
     [a] = doc.facts.agreements
     assert set(a.parties) == {"浙江大学", "阿里巴巴集团"}
+
+
+def test_extract_one_agreement_per_pair_with_fen_bie(lac):
+    doc = run("会上，宁波市人民政府分别与华为技术有限公司、腾讯科技有限公司签署战略合作协议。", lac)
+    pairs = {frozenset(a.parties) for a in doc.facts.agreements}
+    assert pairs == {frozenset({"宁波市人民政府", "华为技术有限公司"}), frozenset({"宁波市人民政府", "腾讯科技有限公司"})}

@@ -38,6 +38,13 @@ def find_agreements(view: SentView, pair: list[Name] | None = None) -> list[Agre
         parties = _dedupe(parties)
         if len(parties) < 2 and pair and re.search(r"双方|两家|两方", text[clause:m.start()]):
             parties = list(pair)
+        split = re.search(r"分别(?:与|和|同)", text[clause:m.start()])
+        if split and len(parties) >= 3:  # A分别与B、C签署: one agreement per pair
+            lead = [p for p in parties if p.end <= clause + split.start()]
+            if len(lead) == 1:
+                out += [AgreementMention(typ, title, [lead[0], p]) for p in parties if p is not lead[0]]
+                prev = m.end() + length
+                continue
         if len(parties) >= 2:
             out.append(AgreementMention(typ, title, parties))
         prev = m.end() + length
