@@ -195,3 +195,14 @@ def test_extract_one_agreement_per_pair_with_fen_bie(lac):
     doc = run("会上，宁波市人民政府分别与华为技术有限公司、腾讯科技有限公司签署战略合作协议。", lac)
     pairs = {frozenset(a.parties) for a in doc.facts.agreements}
     assert pairs == {frozenset({"宁波市人民政府", "华为技术有限公司"}), frozenset({"宁波市人民政府", "腾讯科技有限公司"})}
+
+
+def test_extract_event_short_name_venue_and_branches(lac):
+    text = ("6月3日，2024数字城市峰会（简称“数城会”）在福州海峡国际会展中心举办。"
+            "中国电信福建分公司与福州大学签署合作协议。")
+    doc = run(text, lac)
+    [e] = [e for (k, _), e in doc.entities.items() if k == "event"]
+    assert "数城会" in e.aliases and e.place and e.date == "2024-06-03"  # the year the name states
+    assert "福州海峡国际会展中心" not in names(doc, "initiative")
+    orgs = {e.name: e for (k, _), e in doc.entities.items() if k == "organization"}
+    assert orgs["中国电信福建分公司"].part_of == orgs["中国电信"].key

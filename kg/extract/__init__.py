@@ -125,7 +125,8 @@ class _Article:
                 continue
             held = e.held
             self.entity("event", e.name, ev, categories={e.type}, part_of=parents.get(e.name),
-                        date=date if held else None, place=e.place if held else None)
+                        date=date if held else None, place=e.place if held else None,
+                        aliases={e.alias} if e.alias else set())
             if held and e.place and e.place not in {x.name for x in evs if x.name}:
                 self.entity("place", e.place, ev)
 

@@ -19,6 +19,9 @@ _YEAR_LEAD = re.compile(r"^(?:19|20)\d{2}(?:年度?)?")
 _ORDINAL = re.compile(r"^[第首]|^[一二三四五六七八九十两\d]+(?:大|届|次)?$")
 _PARTY = "党的"
 _LEAD_VERBS = r"(?:组织|举办|召开|参加|出席|举行|开展|推动|筹办)"
+#: "（简称“数博会”）", "（以下简称“行动计划”）": a short name given right after the full one
+ALIAS = re.compile(r"[（(](?:以下)?简称[“\"]?([^”\"（）()]{1,12})[”\"]?[）)]")
+_VENUE_AFTER = re.compile(r"中心|室|厅|馆|楼|大厦")
 FOUNDED = re.compile(r"^”?(?:正式|宣布)?成立")
 
 
@@ -30,6 +33,7 @@ class EventMention:
     type: str
     held: bool = False  # the sentence says it was held (召开/举行 …)
     place: str | None = None
+    alias: str | None = None  # "（简称“数博会”）" right after the name
 
 
 def find_events(view: SentView) -> list[EventMention]:
@@ -66,7 +70,11 @@ def find_events(view: SentView) -> list[EventMention]:
         if lead and len(name) - lead.end() >= 4:
             name, start = name[lead.end():], start + lead.end()
         generic = _generic(name, noun)
+        if _VENUE_AFTER.match(text, end):
+            continue  # 会议|中心, 会议|室: the noun names a venue
         after = text[end:]
+        short = ALIAS.match(after)
+        after = after[short.end():] if short else after
         if FOUNDED.match(after):
             continue  # a forum or alliance that is founded is a body, found by the name rules
         held = HELD.match(after)
@@ -76,6 +84,7 @@ def find_events(view: SentView) -> list[EventMention]:
             generic = name is None
         em = EventMention(start, end, None if generic else name, v.event_nouns[noun],
                           bool(held or held_before))
+        em.alias = short.group(1) if short else None
         where = (held and held.group(1)) or (held_before and held_before.group(1)) or None
         if where and not re.search(r"(?:期间|之际|前后|上|中)$", where) and not v.event_noun(where):
             em.place = clean_name(where)

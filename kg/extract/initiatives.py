@@ -92,7 +92,7 @@ def _headed(view: SentView, taken) -> list[InitiativeMention]:
         start = end - len(name)
         if not _good_name(name, m.group(0)) or _overlaps(start, end, taken + out):
             continue
-        if _is_name(view, start, end):
+        if _is_name(view, start, end) or _VENUE.search(name):
             continue
         parts = _enumeration_before(view, start, 0) if re.search(r"(?:构成|组成)的$", text[:start]) else []
         out.append(InitiativeMention(start, end, name, v.initiative_heads[m.group(0)], None, parts))
@@ -101,6 +101,7 @@ def _headed(view: SentView, taken) -> list[InitiativeMention]:
 
 #: 战略合作框架|协议, “…”战略|合作协议: a head that an agreement type continues is no initiative
 _AGREEMENT_NEXT = re.compile(r"(?:战略|合作|框架)*(?:协议|备忘录|合同|意向书)")
+_VENUE = re.compile(r"(?:会议|会展|展览|体育|文化|活动|会务|博览)中心$")  # a venue, not a programme
 _INIT_POS = {"n", "nz", "nw", "LOC", "vn", "vd", "a", "an", "m", "j", "ORG"}
 
 

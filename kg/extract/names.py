@@ -169,21 +169,23 @@ def _drop_nested(names: list[Name]) -> list[Name]:
     return kept
 
 
-_BRANCH = re.compile(r"^[\u4e00-\u9fff]{2,4}(?:分公司|分行|支行|分院|分中心|分部)$")
+_BRANCH = re.compile(r"([\u4e00-\u9fff]{2,3}?)([省市区])?(?:分公司|分行|支行|分院|分中心|分部)$")
 _COMPANY_FORM = re.compile(r"^(?:有限|股份|有限责任|集团有限|集团股份)")
 
 
 def parent_org(name: str) -> str | None:
-    """An organization named inside the start of another: 清华大学|安全科学院 -> 清华大学."""
+    """An organization named inside the start of another: 清华大学|安全科学院 -> 清华大学;
+    a regional branch: 中国联通|贵州省分公司 -> 中国联通."""
     v = vocab()
     core = strip_paren(name)
+    for i in range(len(core) - 4, 1, -1):
+        branch = _BRANCH.match(core, i)
+        if branch and (branch.group(1) in v.provinces or branch.group(2) == "市"):
+            return core[:i]
     best = None
     for i in range(3, len(core) - 1):
         head, rest = core[:i], core[i:]
         suf = v.org_suffix(rest)
-        if _BRANCH.search(rest) and len(head) >= 2 and not _BRANCH.search(head):
-            best = head  # 中国邮政|重庆分公司, 浦发银行|重庆分行
-            continue
         if is_org_name(head) and suf and len(rest) - len(suf.suffix) >= 2 and not _COMPANY_FORM.match(rest):
             best = head
     return best
