@@ -63,8 +63,26 @@ class Lexicon:
     @classmethod
     @functools.lru_cache(maxsize=1)
     def default(cls) -> "Lexicon":
-        """The lexicon shipped in kg/data/lexicon/ (loaded once per process)."""
-        return cls.load([LEXICON_DIR])
+        """The domain lexicon (loaded once per process): the rule vocabulary extraction uses
+        (kg/data/rules: post titles, event nouns, agreement types, short forms of bodies) and
+        the entries of kg/data/lexicon/ (known initiatives) — one vocabulary, not two copies."""
+        from kg.vocab import vocab
+
+        lex = cls.load([LEXICON_DIR])
+        v = vocab()
+        for title in v.titles:
+            lex.add(title, "POST")
+        for noun in v.event_nouns:
+            lex.add(noun, "EVENT")
+        for kind in v.agreement_types:
+            lex.add(kind, "AGREEMENT")
+        for short, long in v.abbreviations.items():
+            lex.add(short, "ORG", long)
+        for short, (long, _) in v.bodies.items():
+            if "{" not in long:  # 市委 -> 中共{city}市委 needs the document's city: kg.link's work
+                lex.add(short, "ORG", long)
+        lex.sources.append("kg/data/rules")
+        return lex
 
     def _read(self, path: Path) -> None:
         for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
