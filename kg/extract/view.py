@@ -6,6 +6,8 @@ indices once and converts results back with ``Sentence.doc_span``.
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -64,14 +66,22 @@ class SentView:
         return self.sent.span
 
     def token_at(self, i: int) -> int | None:
-        """Index of the token covering local position ``i``."""
-        for k, (s, e, _) in enumerate(self.tokens):
-            if s <= i < e:
-                return k
+        """Index of the token covering local position ``i`` (tokens are in text order)."""
+        k = bisect.bisect_right(self._starts, i) - 1
+        if k >= 0 and i < self.tokens[k][1]:
+            return k
         return None
 
     def is_token_end(self, i: int) -> bool:
-        return any(e == i for _, e, _ in self.tokens) or i >= len(self.text)
+        return i in self._ends or i >= len(self.text)
+
+    @functools.cached_property
+    def _starts(self) -> list[int]:
+        return [s for s, _, _ in self.tokens]
+
+    @functools.cached_property
+    def _ends(self) -> set[int]:
+        return {e for _, e, _ in self.tokens}
 
     def names_of(self, kind: str) -> list[Name]:
         return [n for n in self.names if n.kind == kind]
