@@ -21,13 +21,7 @@ _SIGN = re.compile(r"^(?:签署|签订|签约|达成|缔结)")
 
 
 def _local(view: SentView, span) -> tuple[int, int] | None:
-    s, e = span
-    if view.sent.offsets is None:
-        return s - view.sent.start, e - view.sent.start
-    inv = {o: i for i, o in enumerate(view.sent.offsets)}
-    if s not in inv or e - 1 not in inv:
-        return None
-    return inv[s], inv[e - 1] + 1
+    return view.local_span(*span)
 
 
 def _names_in(view: SentView, span, kinds) -> list[Name]:

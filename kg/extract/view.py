@@ -75,6 +75,18 @@ class SentView:
     def is_token_end(self, i: int) -> bool:
         return i in self._ends or i >= len(self.text)
 
+    def local_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """Local range of the document span [start, end); None when it leaves the sentence."""
+        if self.sent.offsets is None:
+            return start - self.sent.start, end - self.sent.start
+        if start not in self._inverse or end - 1 not in self._inverse:
+            return None
+        return self._inverse[start], self._inverse[end - 1] + 1
+
+    @functools.cached_property
+    def _inverse(self) -> dict[int, int]:
+        return {o: i for i, o in enumerate(self.sent.offsets or ())}
+
     @functools.cached_property
     def _starts(self) -> list[int]:
         return [s for s, _, _ in self.tokens]
