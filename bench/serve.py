@@ -8,8 +8,11 @@ pool, labels numbered, dates moved) until there are at least --triples quads; th
 bulk-loaded into a pyoxigraph store. Each server is started on 127.0.0.1 in turn, and 8 client
 threads send a bounded number of requests: the twelve contract queries of queries/*.rq as
 shipped and three heavier ones from queries/. Reports p50/p99 latency per query class and
-requests/s. With --before DIR, kg serve from an older source tree runs too, in the same run.
-All traffic stays on loopback.
+requests/s, and the time of each query's first answer (asked alone, before the clients start:
+what a researcher waits for the first time). kg serve runs twice: with its answer cache (its
+default: the timed requests repeat queries already answered) and with --cache-mb 0 (every
+request evaluated, as oxigraph does). With --before DIR, kg serve from an older source tree
+runs too, in the same run. All traffic stays on loopback.
 """
 from __future__ import annotations
 
@@ -152,11 +155,17 @@ def load(port: int, path: str, clients: int, per_client: int) -> dict:
             if resp.status != 200:
                 errors.append(f"{name}: {resp.status}")
 
-    sizes = {}
-    for name in names:  # warm-up: each query once; the size of its answer is reported
-        client_conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-        client_conn.request("GET", path + "?query=" + urllib.parse.quote(texts[name]))
-        sizes[name] = len(client_conn.getresponse().read())
+    sizes, first = {}, {}
+    for name in names:  # warm-up: each query once, alone; its time and the size of its answer are reported
+        client_conn = http.client.HTTPConnection("127.0.0.1", port, timeout=3600)
+        t0 = time.perf_counter()
+        client_conn.request("GET", path + "?query=" + urllib.parse.quote(texts[name]),
+                            headers={"Accept": "application/sparql-results+json"})
+        resp = client_conn.getresponse()
+        sizes[name] = len(resp.read())
+        first[name] = round(1000 * (time.perf_counter() - t0), 2)
+        if resp.status != 200:
+            errors.append(f"{name} (first): {resp.status}")
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     t0 = time.perf_counter()
     for t in threads:
@@ -176,6 +185,7 @@ def load(port: int, path: str, clients: int, per_client: int) -> dict:
             "contract_p50_ms": pct(contract, 0.5), "contract_p99_ms": pct(contract, 0.99),
             "heavy_p50_ms": pct(heavy, 0.5), "heavy_p99_ms": pct(heavy, 0.99),
             "per_query_p50_ms": {n: round(1000 * statistics.median(v), 2) for n, v in lat.items() if v},
+            "first_answer_ms": first, "first_answer_total_s": round(sum(first.values()) / 1000, 2),
             "answer_bytes": sizes}
 
 
@@ -185,6 +195,11 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--requests", type=int, default=30, help="requests per client per server")
     ap.add_argument("--workers", type=int, default=None, help="kg serve --workers (default: its own)")
+    ap.add_argument("--timeout", type=float, default=600.0,
+                    help="kg serve --timeout: long enough for every query to finish, as oxigraph has no limit")
+    ap.add_argument("--cache-mb", type=int, default=None, help="kg serve --cache-mb (default: its own)")
+    ap.add_argument("--skip-no-cache", action="store_true",
+                    help="do not also run kg serve with --cache-mb 0 (every request evaluated)")
     ap.add_argument("--before", type=Path, default=None,
                     help="also run kg serve from this source tree (e.g. `git archive HEAD kg | tar -x -C DIR`)")
     ap.add_argument("--work", type=Path, default=Path("/tmp/kg-bench-serve"))
@@ -211,11 +226,15 @@ def main() -> int:
     oxi = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     servers = {"oxigraph": ([oxi, "serve-read-only", "--location", str(store_dir), "--union-default-graph"],
                             "/query", None)}
-    run = (f"from kg.serve import run; run({str(store_dir.parent)!r}, '127.0.0.1', {{port}}, timeout=60, "
-           f"workers={args.workers!r})")
-    servers["kg_serve"] = ([sys.executable, "-c", run], "/sparql", ROOT)
-    if args.before:
-        servers["kg_serve_before"] = ([sys.executable, "-c", run], "/sparql", args.before)
+    # No row cap (oxigraph has none): both servers send the whole answer.
+    run = (f"from kg.serve import run; run({str(store_dir.parent)!r}, '127.0.0.1', {{port}}, "
+           f"timeout={args.timeout!r}, max_rows=10**12, workers={args.workers!r}")
+    cache = "" if args.cache_mb is None else f", cache_mb={args.cache_mb}"
+    servers["kg_serve"] = ([sys.executable, "-c", run + cache + ")"], "/sparql", ROOT)
+    if not args.skip_no_cache:
+        servers["kg_serve_no_cache"] = ([sys.executable, "-c", run + ", cache_mb=0)"], "/sparql", ROOT)
+    if args.before:  # an older tree may not know cache_mb
+        servers["kg_serve_before"] = ([sys.executable, "-c", run + ")"], "/sparql", args.before)
     result = {"quads": quads, "documents": docs, "clients": args.clients,
               "requests_per_client": args.requests,
               "machine": f"{os.cpu_count()} cores (clients and the server under test share them)",

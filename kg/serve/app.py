@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from ..errors import BuildError
 from . import ServeOptions, describe, formats, safety
+from .cache import AnswerCache, store_tag
 from .worker import Busy, QueryTimeout, Source, WorkerPool
 
 
@@ -39,6 +40,9 @@ class Endpoint:
         self.pool = WorkerPool(source, 1 if options.writable else options.workers)
         self.graphs: frozenset[str] = frozenset()
         self.refresh_graphs()
+        # A writable store changes under its answers: nothing is kept then.
+        self.cache = (AnswerCache(options.cache_mb * 2**20, store_tag(source.path, source.nquads))
+                      if options.cache_mb > 0 and not options.writable else None)
 
     def refresh_graphs(self) -> None:
         answer = self.pool.call("graphs", {}, self.options.timeout)
@@ -51,6 +55,17 @@ class Endpoint:
         except (QueryTimeout, Busy) as err:
             return ("error", 503, f"{err} (查询超时或服务器繁忙)")
 
+    async def query(self, payload: dict, request: Request) -> Response:
+        """A query operation's HTTP answer, from the answer cache when there is one."""
+        if self.cache is None:
+            return _answer_response(await self.call("query", payload), {})
+        key = self.cache.key(payload)
+        etag = self.cache.etag(key)
+        if etag in _tags(request.headers.get("if-none-match")):
+            return Response(status_code=304, headers={"ETag": etag, "X-KG-Cache": "hit"})
+        answer, how = await self.cache.answer(key, lambda: self.call("query", payload))
+        return _answer_response(answer, {"ETag": etag, "Cache-Control": "no-cache", "X-KG-Cache": how})
+
     async def rows(self, query: str, max_rows: int = 10_000):
         """(variables, rows of plain tuples) for the pages; raises on error."""
         answer = await self.call("rows", {"query": query, "max_rows": max_rows})
@@ -61,6 +76,20 @@ class Endpoint:
 
 def error(status: int, message: str) -> Response:
     return PlainTextResponse(message + "\n", status_code=status)
+
+
+def _tags(header: str | None) -> set[str]:
+    """The entity tags of an If-None-Match header (weak ones compare as strong: RFC 9110 13.1.2)."""
+    return {t.strip().removeprefix("W/") for t in (header or "").split(",") if t.strip()}
+
+
+def _answer_response(answer: tuple, cache_headers: dict) -> Response:
+    if answer[0] != "ok":
+        return error(answer[1], answer[2])
+    _, media, body, headers = answer
+    if media.startswith("text/") or media.endswith(("json", "xml")):
+        media += "; charset=utf-8"
+    return Response(body, media_type=media, headers={**headers, "Vary": "Accept", **cache_headers})
 
 
 async def read_request(request: Request) -> dict:
@@ -121,13 +150,7 @@ async def sparql(request: Request) -> Response:
                "named_graphs": op["named_graphs"], "accept": request.headers.get("accept"),
                "format": op["format"], "max_rows": ep.options.max_rows,
                "query_dataset": bool(scanned.from_iris), "base_iri": _base(request)}
-    answer = await ep.call("query", payload)
-    if answer[0] != "ok":
-        return error(answer[1], answer[2])
-    _, media, body, headers = answer
-    if media.startswith("text/") or media.endswith(("json", "xml")):
-        media += "; charset=utf-8"
-    return Response(body, media_type=media, headers=headers)
+    return await ep.query(payload, request)
 
 
 def _base(request: Request) -> str:
@@ -165,7 +188,7 @@ def create_app(store_or_build_dir, options: ServeOptions) -> Starlette:
               Route("/sparql/", sparql, methods=["GET", "POST"]),
               Route("/.well-known/void", void, methods=["GET"]), *pages.routes(options)]
     middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                             allow_headers=["*"], expose_headers=["X-KG-Truncated"])] if options.cors else []
+                             allow_headers=["*"], expose_headers=["X-KG-Truncated", "X-KG-Cache", "ETag"])] if options.cors else []
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.endpoint = endpoint
     return app

@@ -17,7 +17,9 @@ from ..errors import KGError
 @click.option("--max-rows", default=100_000, show_default=True, type=int,
               help="Rows or triples per answer; more are cut and flagged in X-KG-Truncated.")
 @click.option("--workers", default=None, type=int, help="Query worker processes (default: 2 x cores, at least 4).")
-def serve(build_dir, host, port, timeout, max_rows, workers):
+@click.option("--cache-mb", default=512, show_default=True, type=click.IntRange(min=0),
+              help="Memory for answers kept and sent again (the store is read-only); 0 keeps none.")
+def serve(build_dir, host, port, timeout, max_rows, workers, cache_mb):
     """Serve BUILD_DIR read-only: page at /, SPARQL 1.1 endpoint at /sparql.
 
     \b
@@ -28,7 +30,7 @@ def serve(build_dir, host, port, timeout, max_rows, workers):
 
     click.echo(f"kg serve: http://{host}:{port}/  (SPARQL: http://{host}:{port}/sparql)", err=True)
     try:
-        run(build_dir, host, port, timeout=timeout, max_rows=max_rows, workers=workers)
+        run(build_dir, host, port, timeout=timeout, max_rows=max_rows, workers=workers, cache_mb=cache_mb)
     except ModuleNotFoundError as err:
         if err.name not in ("uvicorn", "starlette"):
             raise

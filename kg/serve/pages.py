@@ -96,10 +96,7 @@ async def entity(request: Request) -> Response:
         q = f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}"
         payload = {"query": q, "accept": request.headers.get("accept"),
                    "format": request.query_params.get("format"), "max_rows": ep.options.max_rows}
-        answer = await ep.call("query", payload)
-        if answer[0] != "ok":
-            return PlainTextResponse(answer[2] + "\n", status_code=answer[1])
-        return Response(answer[2], media_type=answer[1], headers={"Vary": "Accept"})
+        return await ep.query(payload, request)
     from .entity import render_entity
 
     try:
