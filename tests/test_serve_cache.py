@@ -41,6 +41,9 @@ def test_serve_cache_keys_on_what_shapes_the_answer(client):
     assert len({json_.headers["etag"], csv.headers["etag"], other.headers["etag"]}) == 3
     post = client.post("/sparql", data={"query": q})  # the same operation by another binding
     assert post.headers["x-kg-cache"] == "hit" and post.content == json_.content
+    same = client.get("/sparql", params={"query": q},  # JSON asked for in other words
+                      headers={"accept": "application/sparql-results+json, */*;q=0.1"})
+    assert same.headers["x-kg-cache"] == "hit" and same.content == json_.content
 
 
 def test_serve_cache_if_none_match_is_304_without_body(client):

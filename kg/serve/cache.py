@@ -1,8 +1,8 @@
 """Answers the server keeps: the store is read-only while it is served, so an answer stays right.
 
 An answer is keyed by everything that shapes it: the query text, the protocol's dataset
-(``default-graph-uri``/``named-graph-uri``), ``Accept``, ``format``, the row cap and the base
-IRI. Requests for a key being evaluated wait for that one evaluation instead of starting their
+(``default-graph-uri``/``named-graph-uri``), the formats that ``Accept`` and ``format`` choose
+(two clients asking for JSON in different words share an answer), the row cap and the base IRI. Requests for a key being evaluated wait for that one evaluation instead of starting their
 own (a slow query asked by eight clients at once occupies one worker, not eight). Only complete
 200 answers are kept (never a timeout or an error), least recently used first out beyond a byte
 budget; an answer larger than half the budget is sent but not kept.
@@ -19,8 +19,11 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-# The parts of a query payload that decide its answer (``max_rows`` included: a cut answer).
-KEY_FIELDS = ("query", "default_graph", "named_graphs", "accept", "format", "max_rows", "base_iri")
+from . import formats
+
+# The parts of a query payload that decide its answer (``max_rows`` included: a cut answer),
+# besides the negotiated formats.
+KEY_FIELDS = ("query", "default_graph", "named_graphs", "max_rows", "base_iri")
 
 
 def store_tag(path: str | None, nquads: bytes | None = None) -> str:
@@ -49,7 +52,13 @@ class AnswerCache:
 
     @staticmethod
     def key(payload: dict) -> str:
-        fields = [payload.get(k) for k in KEY_FIELDS]
+        fields: list = [payload.get(k) for k in KEY_FIELDS]
+        for kind in ("results", "graph"):  # the form of the query is known only once it is parsed
+            try:
+                fmt = formats.choose(kind, payload.get("accept"), payload.get("format"))
+            except formats.NotAcceptable:
+                fmt = None
+            fields.append(getattr(fmt, "media_type", fmt))
         return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
 
     def etag(self, key: str) -> str:
