@@ -206,3 +206,25 @@ def test_extract_event_short_name_venue_and_branches(lac):
     assert "福州海峡国际会展中心" not in names(doc, "initiative")
     orgs = {e.name: e for (k, _), e in doc.entities.items() if k == "organization"}
     assert orgs["中国电信福建分公司"].part_of == orgs["中国电信"].key
+
+
+def test_extract_founding_event_and_posts_of_the_founded_body(lac):
+    text = ("5月20日，由浙江大学等单位发起的“长三角智慧城市联盟”正式成立，复旦大学教授陈立担任理事长。"
+            "联盟由陈立担任理事长，首届理事包括王海、刘晨、周敏等专家学者。"
+            "首届智慧城市研讨会当天举行，陈立表示，联盟将通过组织高端论坛、专题研讨会等形式的活动服务城市治理。")
+    doc = run(text, lac, meta={"date": "2024-05-21"})
+    events = {e.name: e for (k, _), e in doc.entities.items() if k == "event"}
+    assert events["长三角智慧城市联盟成立"].date == "2024-05-20"
+    assert events["首届智慧城市研讨会"].date == "2024-05-20"  # 当天: the founding's day
+    assert not {n for n in events if n.endswith(("高端论坛", "专题研讨会"))}  # kinds of activity
+    posts = {(p.person, p.title, p.org) for p in doc.facts.posts}
+    assert ("陈立", "理事长", "长三角智慧城市联盟") in posts and ("陈立", "教授", "复旦大学") in posts
+    assert {("王海", "理事", "长三角智慧城市联盟"), ("刘晨", "理事", "长三角智慧城市联盟"),
+            ("周敏", "理事", "长三角智慧城市联盟")} <= posts
+    assert ("陈立", "speaker") in {(r.agent, r.role) for r in doc.facts.roles}
+
+
+def test_extract_founding_in_the_past_is_no_event_and_meeting_is_no_topic(lac):
+    doc = run("该研究院成立于2015年。会议由市长李强主持，委员包括王海、刘晨。", lac)
+    assert not [e for (k, _), e in doc.entities.items() if k == "event" and e.name.endswith("成立")]
+    assert not [p for p in doc.facts.posts if p.person == "王海" and p.org]

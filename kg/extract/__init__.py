@@ -12,17 +12,20 @@ from kg import dates
 from kg.document import (AgreementFact, Article, Document, EntityFact, Facts, IndicatorFact, RoleFact,
                          Span)
 from kg.extract.agreements import body_pair, find_agreements
-from kg.extract.events import EventMention, find_events, find_roles, part_of_event
+from kg.extract.events import EventMention, find_events, find_roles, founded_body, part_of_event
 from kg.extract.initiatives import find_initiatives
 from kg.extract.names import find_names, parent_org
 from kg.extract.numbers import find_numbers
 from kg.extract.posts import byline_posts, find_posts
 from kg.extract.srl import srl_agreements, srl_roles
 from kg.extract.view import Name, SentView, org_categories
+from kg.vocab import vocab
 
 __all__ = ["extract"]
 
 _SAME_DAY = re.compile(r"当天|当日|同日|同一天")
+#: a sentence opening with a bare noun that refers back to a body: "论坛由…担任…", "该联盟将…"
+_BARE = re.compile(r"[“\"]?(?:该|本)?([\u4e00-\u9fff]{2,3}?)(?=由|将|是|已|现|目前|共|设|自|下设)")
 
 
 def extract(doc: Document) -> Document:
@@ -43,6 +46,7 @@ class _Article:
         self.main, self.main_date = self._main_event()
         self.last_date: str | None = None  # the latest date stated so far ("同日" refers to it)
         self.pair = None  # the last two bodies named together ("双方" refers to them)
+        self.orgs_seen: list[str] = []  # organizations named so far, in order
 
     # ------------------------------------------------------------ context
     def _main_event(self) -> tuple[str | None, str | None]:
@@ -63,6 +67,17 @@ class _Article:
     def date(self, view: SentView) -> str | None:
         """The date the sentence states, its year from the document or the nearest stated year."""
         return dates.resolve_date(view.text, year_hint=dates.year_near(self.doc, view.sent.start))
+
+    def topic(self, view: SentView) -> str | None:
+        """The body the sentence is about: one it says is founded, or the latest body named
+        so far whose name ends with the bare noun the sentence opens with ("论坛由…")."""
+        founded = founded_body(view)
+        if founded:
+            return founded
+        m = _BARE.match(view.text)
+        if not m or vocab().event_nouns.get(m.group(1)) == "Meeting":
+            return None  # "会议由…主持" is about the meeting
+        return next((o for o in reversed(self.orgs_seen) if o.endswith(m.group(1)) and o != m.group(1)), None)
 
     def _event_for(self, view: SentView, evs: list[EventMention], pos: int) -> str | None:
         named = [e for e in evs if e.name and e.end <= pos]
@@ -93,6 +108,7 @@ class _Article:
             if n.kind == "organization" and not n.categories and _inside(n, inside):
                 continue  # a bare name inside an initiative's name (数字普惠金融指数) is no body
             if n.kind == "organization":
+                self.orgs_seen.append(n.text)
                 parent = parent_org(n.text)
                 self.entity("organization", n.text, ev, categories=org_categories(n.text, parent),
                             part_of=parent)
@@ -100,7 +116,7 @@ class _Article:
                     self.entity("organization", parent, ev, categories=org_categories(parent))
             elif not (n.kind == "place" and _inside(n, inside)):
                 self.entity(n.kind, n.text, ev)
-        posts, orgs = find_posts(view)
+        posts, orgs = find_posts(view, self.topic(view))
         self.facts.posts.extend(posts)
         for org_text, name, _ in orgs:
             if name is None:

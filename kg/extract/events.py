@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from kg.vocab import vocab
 from kg.extract.view import Name, SentView, clean_name
 
-HELD = re.compile(r"^(?:[^，。；]{0,3}?(?:在|于)([^，。；]{1,40}?))?(?:成功|隆重|正式|顺利)?(?:召开|举行|举办|开幕|开班|成立|揭幕|启动)")
+HELD = re.compile(r"^(?:[^，。；]{0,3}?(?:在|于)([^，。；]{1,40}?))?(?:当天|当日|同日|同期|日前|近日|今天|今日|昨天|昨日)?"
+                  r"(?:上午|下午|晚上|晚间)?(?:成功|隆重|正式|顺利)?(?:召开|举行|举办|开幕|开班|成立|揭幕|启动)")
+#: kinds of activity listed, not events: "组织高端峰会、前沿专题研讨会、国际交流等形式的活动"
+_KINDS = re.compile(r"^(?:、[^，。；、]{1,12})*等(?:形式|方式|类型|活动|多种)")
 _YEAR_LEAD = re.compile(r"^(?:19|20)\d{2}(?:年度?)?")
 _ORDINAL = re.compile(r"^[第首]|^[一二三四五六七八九十两\d]+(?:大|届|次)?$")
 _PARTY = "党的"
@@ -23,6 +26,8 @@ _LEAD_VERBS = r"(?:组织|举办|召开|参加|出席|举行|开展|推动|筹�
 ALIAS = re.compile(r"[（(](?:以下)?简称[“\"]?([^”\"（）()]{1,12})[”\"]?[）)]")
 _VENUE_AFTER = re.compile(r"中心|室|厅|馆|楼|大厦")
 FOUNDED = re.compile(r"^”?(?:正式|宣布)?成立")
+#: a body founded in the text's own time: "X正式成立" (not "成立于1990年", "成立以来", "成立后")
+FOUNDING = re.compile(r"^”?(?:正式|宣布|揭牌)?成立(?!于|以来|至今|之初|之后|后|时|的|了?\d)")
 
 
 @dataclass
@@ -75,6 +80,8 @@ def find_events(view: SentView) -> list[EventMention]:
         after = text[end:]
         short = ALIAS.match(after)
         after = after[short.end():] if short else after
+        if _KINDS.match(text[end:]):
+            continue
         if FOUNDED.match(after):
             continue  # a forum or alliance that is founded is a body, found by the name rules
         held = HELD.match(after)
@@ -90,8 +97,26 @@ def find_events(view: SentView) -> list[EventMention]:
             em.place = clean_name(where)
         out.append(em)
         taken.append((start, end))
+    out += founding_events(view)
     # a name inside a longer one is part of it ("…擂台赛新一代…颁奖仪式")
     return [e for e in out if not any(o is not e and o.start <= e.start and e.end <= o.end for o in out)]
+
+
+def founding_events(view: SentView) -> list[EventMention]:
+    """A body said to be founded gives the event of its founding, named "<body>成立" and held
+    on the sentence's date: "“CCF中国数字经济50人论坛”正式成立" → CCF中国数字经济50人论坛成立."""
+    out = []
+    for n in view.names_of("organization"):
+        m = FOUNDING.match(view.text[n.end:])
+        if m:
+            out.append(EventMention(n.start, n.end + m.end(), f"{n.text}成立", "Ceremony", held=True))
+    return out
+
+
+def founded_body(view: SentView) -> str | None:
+    """The body whose founding the sentence states, if any."""
+    found = founding_events(view)
+    return found[0].name[: -len("成立")] if found else None
 
 
 def _hosts_name(view: SentView, verb_start: int, noun: str) -> str | None:

@@ -5,6 +5,8 @@
     中国工程院院士、西安电子科技大学教授段宝岩  two posts
     习近平总书记                            a title that may follow the name
     两院院士                                no body recognised: the whole phrase is the title
+    梅宏担任主任委员                        a title taken on; its body is the sentence's topic
+    首批委员既有高文、李培根…，刘伟…等      members listed after the title they share
 """
 from __future__ import annotations
 
@@ -17,16 +19,22 @@ from kg.extract.view import Name, SentView, is_org_name
 _HONOUR = re.compile(r"(获得者|得主)$")
 
 
-def find_posts(view: SentView) -> tuple[list[PostFact], list[tuple[str, Name | None, str]]]:
+def find_posts(view: SentView, topic: str | None = None
+               ) -> tuple[list[PostFact], list[tuple[str, Name | None, str]]]:
     """Posts of the persons in the sentence.
 
-    Returns the facts and, for each, the organization text it named (so the caller can
-    make sure an organization entity exists for it).
+    ``topic`` is the body the sentence is about (a body just founded, or one a bare noun
+    refers back to): the body of a title that is taken on or shared by listed members
+    without a body of its own. Returns the facts and, for each, the organization text it
+    named (so the caller can make sure an organization entity exists for it).
     """
     facts, orgs = [], []
     listed = _list_titles(view)
+    members = _members(view, topic)
     for person in view.names_of("person"):
-        for title, org in _titles_before(view, person) + _titles_after(view, person) + listed.get(person.start, []):
+        found = (_titles_before(view, person) + _titles_after(view, person) + listed.get(person.start, [])
+                 + _taken_on(view, person, topic) + members.get(person.start, []))
+        for title, org in dict.fromkeys(found):
             facts.append(PostFact(person.text, title, org, view.evidence))
             if org:
                 orgs.append((org, view.name_at(*_find(view, org, person.start), "organization"), title))
@@ -115,6 +123,51 @@ def _list_titles(view: SentView) -> dict[int, list[tuple[str, str | None]]]:
                 for q in run:
                     out.setdefault(q.start, []).append(post)
         run = [p] if p is not None else []
+    return out
+
+
+_TAKES_ON = re.compile(r"(?:将|还|同时|正式)?(?:担任|出任|兼任|当选为?|任)([^，。；、,;]{1,24})(?=[，。；、,;]|$)")
+_BATCH = re.compile(r"^(?:首批|首届|第[一二三四五六七八九十\d]+[批届]|新一?届|本届|新任|现任)")
+_MEMBERS = re.compile(r"(?:既|还|主要|分别)?(?:有|包括|包含|为|是)")
+
+
+def _with_topic(view: SentView, seg: str, seg_start: int, topic: str | None) -> tuple[str, str | None] | None:
+    """The post of "主任委员" / "首批委员" / "中国计算机学会理事长": a bare title takes the topic."""
+    head = _BATCH.match(seg)
+    if head:
+        seg, seg_start = seg[head.end():], seg_start + head.end()
+    post = _split_post(view, seg, seg_start)
+    if post is None or post[1] is not None:
+        return post
+    if post[0] in vocab().titles:
+        return (post[0], topic)
+    return None
+
+
+def _taken_on(view: SentView, person: Name, topic: str | None) -> list[tuple[str, str | None]]:
+    """A title right after the name and a verb of taking it on: "梅宏担任主任委员"."""
+    m = _TAKES_ON.match(view.text, person.end)
+    post = m and _with_topic(view, m.group(1), m.start(1), topic)
+    return [post] if post else []
+
+
+def _members(view: SentView, topic: str | None) -> dict[int, list[tuple[str, str | None]]]:
+    """Persons listed right after the title they share, to the end of the sentence:
+    "首批委员既有高文、李培根、陈纯等…院士，刘伟、张国有等经济学家"."""
+    out: dict[int, list] = {}
+    text, persons = view.text, view.names_of("person")
+    for m in _MEMBERS.finditer(text):
+        seg_start = max(text.rfind(c, 0, m.start()) for c in _SEGMENT_END) + 1
+        if not 2 <= m.start() - seg_start <= 16:
+            continue
+        post = _with_topic(view, text[seg_start:m.start()], seg_start, topic)
+        if post is None:
+            continue
+        end = text.find("。", m.end())
+        listed = [p for p in persons if m.end() <= p.start and (end < 0 or p.end <= end)]
+        if len(listed) >= 2 and text[m.end():listed[0].start].strip("“”：:") == "":
+            for p in listed:
+                out.setdefault(p.start, []).append(post)
     return out
 
 
