@@ -228,3 +228,10 @@ def test_extract_founding_in_the_past_is_no_event_and_meeting_is_no_topic(lac):
     doc = run("该研究院成立于2015年。会议由市长李强主持，委员包括王海、刘晨。", lac)
     assert not [e for (k, _), e in doc.entities.items() if k == "event" and e.name.endswith("成立")]
     assert not [p for p in doc.facts.posts if p.person == "王海" and p.org]
+
+
+def test_extract_known_initiatives_from_the_lexicon_and_pilot_as_verb(lac):
+    doc = run("该市主动融入“一带一路”和西部大开发，试点“AI+一网统管”，推进乡村振兴。", lac)
+    found = names(doc, "initiative")
+    assert {"“一带一路”", "西部大开发", "“AI+一网统管”", "乡村振兴"} <= found
+    assert "一网统管" not in found and not [n for n in found if n.endswith("试点")]

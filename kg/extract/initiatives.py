@@ -7,6 +7,8 @@ Three rules:
    建设, 打造, 实现 …): "实现“一网通办”", with a noun modifier before it: "数字经济“一号工程”".
 3. A counted name "N大/张/支 Y" ("六大应用系统", "三张清单"), whose parts are the enumeration
    right before it ("数字党建、数字政务…六大应用系统") or after "由…构成的".
+4. A name the domain lexicon knows as an initiative (``kg/data/lexicon/``: 一网统管, 一带一路,
+   西部大开发 …) wherever it stands, with its quotes, unless it is part of a longer name.
 """
 from __future__ import annotations
 
@@ -45,6 +47,22 @@ def find_initiatives(view: SentView) -> list[InitiativeMention]:
     out += _headed(view, taken=out)
     out += _quoted(view, taken=out)
     out += _digital(view, taken=out)
+    out += _known(view, taken=out)
+    return out
+
+
+def _known(view: SentView, taken) -> list[InitiativeMention]:
+    """Initiatives the lexicon knows by name ("INITIATIVE" mentions of the annotator)."""
+    out = []
+    for s, e, label in view.lac:
+        if label != "INITIATIVE" or view.inside_name(s, e):
+            continue
+        if any(a <= s and e <= b for a, b in ((t.start, t.end) for t in taken)):
+            continue  # already part of a name found by the other rules
+        q0, q1 = view.text.rfind("“", max(0, s - 8), s + 1), view.text.find("”", e - 1, e + 8)
+        if q0 >= 0 and q1 >= 0 and not re.search(r"[”，。；、]", view.text[q0 + 1:q1]):
+            s, e = q0, q1 + 1  # the quoted name it stands in: “AI+一网统管”
+        out.append(InitiativeMention(s, e, view.text[s:e], _kind(view.text[s:e].strip("“”"))))
     return out
 
 
@@ -78,6 +96,8 @@ def _headed(view: SentView, taken) -> list[InitiativeMention]:
         end = m.end()
         if end < len(text) and not view.is_token_end(end) or _AGREEMENT_NEXT.match(text, end):
             continue
+        if m.group(0) in _VERB_HEADS and text[end:end + 1] == "“":
+            continue  # 上海长宁试点“AI+一网统管”: the head is a verb with a quoted object
         k = view.token_at(end - 1)
         if k is None:
             continue
@@ -101,6 +121,7 @@ def _headed(view: SentView, taken) -> list[InitiativeMention]:
 
 #: 战略合作框架|协议, “…”战略|合作协议: a head that an agreement type continues is no initiative
 _AGREEMENT_NEXT = re.compile(r"(?:战略|合作|框架)*(?:协议|备忘录|合同|意向书)")
+_VERB_HEADS = {"试点", "行动"}
 _VENUE = re.compile(r"(?:会议|会展|展览|体育|文化|活动|会务|博览)中心$")  # a venue, not a programme
 _INIT_POS = {"n", "nz", "nw", "LOC", "vn", "vd", "a", "an", "m", "j", "ORG"}
 
