@@ -235,3 +235,10 @@ def test_extract_known_initiatives_from_the_lexicon_and_pilot_as_verb(lac):
     found = names(doc, "initiative")
     assert {"“一带一路”", "西部大开发", "“AI+一网统管”", "乡村振兴"} <= found
     assert "一网统管" not in found and not [n for n in found if n.endswith("试点")]
+
+
+def test_extract_parts_counted_after_their_enumeration_go_to_the_initiative(lac):
+    doc = run("今年城市治理指数（2024）新增交通指数、安全指数、环境指数3个新指数，覆盖更多城市。", lac)
+    inits = {e.name: e for (k, _), e in doc.entities.items() if k == "initiative"}
+    owner = inits["城市治理指数（2024）"]
+    assert [doc.entities[("initiative", c)].name for c in owner.components] == ["交通指数", "安全指数", "环境指数"]

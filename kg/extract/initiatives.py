@@ -43,11 +43,41 @@ class InitiativeMention:
 
 def find_initiatives(view: SentView) -> list[InitiativeMention]:
     out = _counted(view)
+    added = _added_parts(view)
     out += _titled(view)
-    out += _headed(view, taken=out)
+    out += _headed(view, taken=out + [InitiativeMention(s, e, "", "") for s, e, _ in added])
     out += _quoted(view, taken=out)
     out += _digital(view, taken=out)
     out += _known(view, taken=out)
+    for s, _, parts in added:  # the parts belong to the initiative the clause is about
+        owner = max((i for i in out if i.end <= s), key=lambda i: i.end, default=None)
+        if owner is not None:
+            owner.components.extend(p for p in parts if p not in owner.components)
+    return out
+
+
+#: "新增A指数、B指数…8个新指数": parts counted after the enumeration, with the head they share
+_ADDED = re.compile(r"(\d{1,2}|[一二两三四五六七八九十]{1,2})(?:个|项)(?:新的?|新增)?([\u4e00-\u9fff]{2,4}?)(?=[，。；,]|$)")
+
+
+def _added_parts(view: SentView) -> list[tuple[int, int, list[str]]]:
+    """(start, end, parts) of "A、B、C3个新指数": parts named with their shared head and counted.
+
+    Not a name of its own (the count is no name): the parts go to the initiative before them."""
+    v = vocab()
+    out = []
+    for m in _ADDED.finditer(view.text):
+        head = m.group(2)
+        if head not in v.initiative_heads:
+            continue
+        count = int(m.group(1)) if m.group(1).isdigit() else _cn_number(m.group(1))
+        first_sep = view.text.rfind("、", 0, m.start())
+        verbs = [e for s, e, pos in view.tokens if pos == "v" and e <= first_sep]
+        # "X新增A、B、C3个新指数": the list begins after the clause's last verb before it
+        parts = _enumeration_before(view, m.start(), count, after=verbs[-1] if verbs else 0)
+        if count >= 2 and parts and all(p.endswith(head) for p in parts):
+            first = view.text.rfind(parts[0], 0, m.start())
+            out.append((first, m.end(), parts))
     return out
 
 
@@ -108,6 +138,9 @@ def _headed(view: SentView, taken) -> list[InitiativeMention]:
             start = q  # “一号发展工程”: the name began at the quote the tags broke off
         if text[start:end].count("“") > text[start:end].count("”") and text[end:end + 1] == "”":
             end += 1  # 数字经济“一号工程”: the head is inside the quote
+        edition = _EDITION.match(text, end)
+        if edition:
+            end = edition.end()  # 数字生态指数（2021）: one edition of the index
         name = clean_name(text[start:end])
         start = end - len(name)
         if not _good_name(name, m.group(0)) or _overlaps(start, end, taken + out):
@@ -122,6 +155,7 @@ def _headed(view: SentView, taken) -> list[InitiativeMention]:
 #: 战略合作框架|协议, “…”战略|合作协议: a head that an agreement type continues is no initiative
 _AGREEMENT_NEXT = re.compile(r"(?:战略|合作|框架)*(?:协议|备忘录|合同|意向书)")
 _VERB_HEADS = {"试点", "行动"}
+_EDITION = re.compile(r"[（(](?:19|20)\d{2}[）)]")
 _VENUE = re.compile(r"(?:会议|会展|展览|体育|文化|活动|会务|博览)中心$")  # a venue, not a programme
 _INIT_POS = {"n", "nz", "nw", "LOC", "vn", "vd", "a", "an", "m", "j", "ORG"}
 
@@ -242,10 +276,13 @@ def _cn_number(s: str) -> int:
     return CN_DIGITS.get(s, 0)
 
 
-def _enumeration_before(view: SentView, pos: int, count: int) -> list[str]:
-    """Items "A、B和C" right before ``pos`` (optionally followed by 构成的/组成的/等)."""
+def _enumeration_before(view: SentView, pos: int, count: int, after: int = 0) -> list[str]:
+    """Items "A、B和C" right before ``pos`` (optionally followed by 构成的/组成的/等), none of
+    them starting before ``after``."""
     text = view.text
     left = text[:pos]
+    if after:
+        left = "，" * after + left[after:]
     left = re.sub(r"(?:构成的|组成的|等|这|共)$", "", left)
     if not left or left[-1] in "，,。；":
         return []
