@@ -242,3 +242,9 @@ def test_extract_parts_counted_after_their_enumeration_go_to_the_initiative(lac)
     inits = {e.name: e for (k, _), e in doc.entities.items() if k == "initiative"}
     owner = inits["城市治理指数（2024）"]
     assert [doc.entities[("initiative", c)].name for c in owner.components] == ["交通指数", "安全指数", "环境指数"]
+
+
+def test_extract_quoted_campaign_with_its_noun_phrase(lac):
+    doc = run("要打好城市治理现代化“攻坚战”，加快建设“智慧名城”。", lac)
+    found = names(doc, "initiative")
+    assert "城市治理现代化“攻坚战”" in found and "“智慧名城”" in found

@@ -216,8 +216,14 @@ def _quoted(view: SentView, taken) -> list[InitiativeMention]:
         start, end = m.start(), m.end()
         # a noun modifier before the quote: 数字经济“一号工程”
         k = view.token_at(start - 1) if start else None
-        if k is not None and view.tokens[k][2] in {"n", "nz", "LOC"}:
-            start = view.expand_left(k, allow={"n", "nz", "LOC", "j"}, allow_quotes=False)
+        if k is not None and k > 0 and view.tokens[k][2] == "v" and view.tokens[k - 1][2] in {"n", "nz"}:
+            start = view.tokens[k][0]  # 数字战略实施“护卫战”: a verb closing a noun phrase
+            k -= 1
+        if k is not None and view.tokens[k][2] in {"n", "nz", "LOC", "vn"}:
+            start = view.expand_left(k, allow={"n", "nz", "LOC", "j", "vn"}, allow_quotes=False)
+            verb = next((vb for vb in _BUILD_VERBS if text.startswith(vb, start)), None)
+            if verb and start + len(verb) <= m.start():
+                start += len(verb)  # 建设“智造重镇”: the verb is no modifier
         # a head right after the quote: “141”基层智治体系 is caught by the headed rule
         lead = re.sub(r"(?:“[^“”]{1,20}”)+$", "", text[:start])[-6:]  # 实现“一网通办”“一次不跑”
         if not any(vb in lead for vb in _BUILD_VERBS):
