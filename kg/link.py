@@ -174,8 +174,10 @@ def link(doc: Document) -> Document:
             parent = _ensure(groups, f.kind, canonical(f.kind, f.part_of), f.evidence, key)
             if parent is not e:
                 e.part_of = parent.key
-        if f.place and not e.place:
-            e.place = _ensure(groups, "place", canonical("place", f.place), f.evidence, key).key
+        if f.place:  # a venue inside the place known so far is more precise: it wins
+            place = _ensure(groups, "place", canonical("place", f.place), f.evidence, key).key
+            if not e.place or (place != e.place and place.startswith(e.place)):
+                e.place = place
         if f.components and not e.components:
             e.components = [_ensure(groups, "initiative", c, f.evidence, key).key
                             for c in f.components]

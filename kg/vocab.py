@@ -44,6 +44,7 @@ class Vocab:
     role_verbs: list[tuple[str, str, str]] = field(default_factory=list)  # (verb, role, mode)
     units: list[str] = field(default_factory=list)  # longest first
     not_org: tuple[str, ...] = ()
+    not_place: frozenset[str] = frozenset()  # words a tagger may call a place that name none
     provinces: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (abbr, level)
 
     def title_suffix(self, text: str) -> str | None:
@@ -112,5 +113,6 @@ def vocab() -> Vocab:
                           key=lambda r: len(r[0]), reverse=True)
     v.provinces = {r[0]: (r[1], r[2]) for r in _rows("provinces.txt")}
     v.not_org = tuple(r[0] for r in _rows("not_org.txt"))
+    v.not_place = frozenset(r[0] for r in _rows("not_place.txt"))
     v.units = sorted((r[0] for r in _rows("units.txt")), key=len, reverse=True)
     return v

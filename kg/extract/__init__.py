@@ -14,7 +14,7 @@ from kg.document import (AgreementFact, Article, Document, EntityFact, Facts, In
 from kg.extract.agreements import body_pair, find_agreements
 from kg.extract.events import EventMention, find_events, find_roles, founded_body, part_of_event
 from kg.extract.initiatives import find_initiatives
-from kg.extract.names import find_names, parent_org
+from kg.extract.names import find_names, parent_org, visited_venues
 from kg.extract.numbers import find_numbers
 from kg.extract.posts import byline_posts, find_posts
 from kg.extract.srl import srl_agreements, srl_roles
@@ -136,6 +136,9 @@ class _Article:
         if date is None and _SAME_DAY.search(view.text):
             date = self.main_date or self.last_date
         parents = dict(part_of_event(view, evs))
+        for s, e, _ in visited_venues(view.text):  # "欢迎莅临X参会": the article's event is at X
+            if self.main and not any(x.name for x in evs):
+                self.entity("event", self.main, ev, place=view.text[s:e])
         for e in evs:
             if not e.name:
                 continue

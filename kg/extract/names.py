@@ -18,6 +18,7 @@ _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{2,}[·•][\u4e
 
 def find_names(view: SentView) -> None:
     """Fill ``view.names`` with persons, organizations and places (local offsets)."""
+    view.lac = _join_broken(view)
     orgs = _organizations(view)
     view.names.extend(orgs)
     for s, e, label in view.lac:
@@ -25,11 +26,42 @@ def find_names(view: SentView) -> None:
         if label == "PERSON" and _plausible_person(text):
             if not any(o.start <= s and e <= o.end for o in orgs):
                 view.names.append(Name(s, e, text, "person"))
+    venues = visited_venues(view.text)
     for s, e in _places(view):
         if not any(n.start < e and s < n.end for n in view.names if n.kind != "place") \
-                and not _quoted(view.text, s, e):
+                and not _quoted(view.text, s, e) and not any(a <= s and e <= b for a, b, _ in venues):
             view.names.append(Name(s, e, view.text[s:e], "place"))
+    for s, e, building in venues:
+        view.names.append(Name(s, e, view.text[s:e], "place"))
+        if building:
+            view.names.append(Name(s, building, view.text[s:building], "place"))
     view.names.sort(key=lambda n: (n.start, -n.end))
+
+
+_REGION = re.compile(r"经济圈|经济带|城市群|都市圈|经济区")
+_LIST_EDGE = "、，,；;：:。（(和与及等"
+
+
+def _join_broken(view: SentView) -> list[tuple[int, int, str]]:
+    """Backend mentions a tagger broke apart, joined again:
+    成渝地区/PLACE 双城/PLACE 经济圈 → one place (a region named with its kind);
+    广域/ORG 铭岛/PLACE between list separators → one organization (广域铭岛)."""
+    text, out = view.text, []
+    for s, e, label in sorted(view.lac):
+        prev = out[-1] if out else None
+        if prev and prev[1] == s and label == "PLACE" and prev[2] in ("PLACE", "ORG"):
+            joined = (prev[0], e, prev[2])
+            region = _REGION.match(text, e)
+            if prev[2] == "PLACE" and region:
+                out[-1] = (prev[0], region.end(), "PLACE")
+                continue
+            if prev[2] == "ORG" and (e == len(text) or text[e] in _LIST_EDGE) \
+                    and (prev[0] == 0 or text[prev[0] - 1] in _LIST_EDGE):
+                out[-1] = joined
+                continue
+        region = _REGION.match(text, e) if label == "PLACE" else None
+        out.append((s, region.end(), label) if region else (s, e, label))
+    return out
 
 
 _SUBDIVISION = re.compile(r"(?:区|县|市|街道|镇|乡|村|社区|新区)$")
@@ -37,7 +69,9 @@ _SUBDIVISION = re.compile(r"(?:区|县|市|街道|镇|乡|村|社区|新区)$")
 
 def _places(view: SentView) -> list[tuple[int, int]]:
     """PLACE mentions; adjacent ones that nest (綦江区 + 古南街道) also as one name."""
-    spans = [(s, e) for s, e, label in view.lac if label == "PLACE" and e - s >= 2]
+    not_place = vocab().not_place
+    spans = [(s, e) for s, e, label in view.lac
+             if label == "PLACE" and e - s >= 2 and view.text[s:e] not in not_place]
     out = list(spans)
     for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
         if e1 == s2 and _SUBDIVISION.search(view.text[s1:e1]) and _SUBDIVISION.search(view.text[s2:e2]):
@@ -51,8 +85,30 @@ def _quoted(text: str, s: int, e: int) -> bool:
 
 
 def _venue(text: str, s: int, e: int) -> bool:
-    """"在X举行": X is where an event takes place, not a body."""
+    """"在X举行": X is where an event takes place, not a body; so is anything inside a venue
+    one is invited to ("莅临X参会")."""
+    if any(a <= s and e <= b for a, b, _ in visited_venues(text)):
+        return True
     return text[max(0, s - 1):s] == "在" and re.match(r"(?:成功|隆重)?(?:举行|举办|召开)", text[e:]) is not None
+
+
+#: "莅临X参会", "齐聚X共商": X is the venue of the article's event
+_VISIT = re.compile(r"(?:莅临|前往|来到|齐聚)([^，。；！？、]{3,40}?)(?:参会|参加|出席|观摩|见证|参观|交流|共商|共话|出席)")
+_VENUE_END = re.compile(r"(?:酒店|宾馆|饭店|中心|大厦|会堂|礼堂|剧院|馆|厅|室|楼|广场)$")
+_BUILDING = re.compile(r"(?:酒店|宾馆|饭店|中心|大厦|会堂|礼堂|剧院|馆)")
+
+
+def visited_venues(text: str) -> list[tuple[int, int, int | None]]:
+    """(start, end, building_end) of venues one is invited to: "莅临西部（重庆）科学城富力假日
+    酒店3F宴会厅参会" gives the hall, and the hotel it is in (building_end) when a room follows."""
+    out = []
+    for m in _VISIT.finditer(text):
+        venue = m.group(1)
+        if not _VENUE_END.search(venue):
+            continue
+        inner = [b.end() for b in _BUILDING.finditer(venue) if b.end() < len(venue)]
+        out.append((m.start(1), m.end(1), m.start(1) + inner[-1] if inner else None))
+    return out
 
 
 def _plausible_person(text: str) -> bool:
