@@ -260,3 +260,11 @@ def test_extract_places_regions_venues_and_broken_company_names(lac):
     [event] = [e for (k, _), e in doc.entities.items() if k == "event"]
     assert doc.entities[("place", event.place)].name == "杭州国际博览中心2楼报告厅"  # the most precise
     assert "广域铭岛" in names(doc, "organization") and "铭岛" not in places
+
+
+def test_extract_initiative_tails_durations_and_verbal_adjectives(lac):
+    doc = run("要建设“城市超脑”双中枢，推进“浙政钉”应用，实施好智慧交通建设五年行动计划，丰富城市数字孪生应用平台。", lac)
+    found = names(doc, "initiative")
+    assert "“城市超脑”双中枢" in found and "“浙政钉”" in found
+    assert "智慧交通建设五年行动计划" in found
+    assert not [n for n in found if n.startswith("丰富")]

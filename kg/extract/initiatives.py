@@ -155,17 +155,21 @@ def _headed(view: SentView, taken) -> list[InitiativeMention]:
 #: 战略合作框架|协议, “…”战略|合作协议: a head that an agreement type continues is no initiative
 _AGREEMENT_NEXT = re.compile(r"(?:战略|合作|框架)*(?:协议|备忘录|合同|意向书)")
 _VERB_HEADS = {"试点", "行动"}
+_VERBAL_ADJ = {"丰富", "繁荣", "壮大", "优化", "强化", "活跃", "充实"}
 _EDITION = re.compile(r"[（(](?:19|20)\d{2}[）)]")
 _VENUE = re.compile(r"(?:会议|会展|展览|体育|文化|活动|会务|博览)中心$")  # a venue, not a programme
 _INIT_POS = {"n", "nz", "nw", "LOC", "vn", "vd", "a", "an", "m", "j", "ORG"}
 
 
 def _trim_determiners(view: SentView, start: int, end: int) -> int:
-    """Skip leading tokens that are determiners (全市, 各, 有关) rather than part of a name."""
+    """Skip leading tokens that are determiners (全市, 各, 有关) or verbs the tagger took for
+    adjectives (丰富5G+AI应用场景, 完善…体系) rather than part of a name."""
     for s, e, pos in view.tokens:
         if s < start:
             continue
-        if s == start and e < end - 2 and (pos == "r" or view.text[s:e] in _DETERMINERS):
+        word = view.text[s:e]
+        if s == start and e < end - 2 and (pos == "r" or word in _DETERMINERS
+                                           or pos == "a" and (word in _BUILD_VERBS or word in _VERBAL_ADJ)):
             start = e
             continue
         if s >= start:
@@ -228,9 +232,29 @@ def _quoted(view: SentView, taken) -> list[InitiativeMention]:
         lead = re.sub(r"(?:“[^“”]{1,20}”)+$", "", text[:start])[-6:]  # 实现“一网通办”“一次不跑”
         if not any(vb in lead for vb in _BUILD_VERBS):
             continue
+        end = _tail(view, end)
         name = text[start:end]
         out.append(InitiativeMention(start, end, name, "Programme"))
     return out
+
+
+_TAIL_POS = {"n", "nz", "m", "vn", "LOC", "j"}
+
+
+def _tail(view: SentView, end: int) -> int:
+    """“5G+光网”双千兆: a short noun phrase after the quote, up to the clause's end, is part of
+    the name; anything else after the quote (a verb, 的, a long phrase) is not."""
+    k = view.token_at(end)
+    if k is None:
+        return end
+    stop = end
+    while k < len(view.tokens) and view.tokens[k][2] in _TAIL_POS and view.tokens[k][1] - end <= 8:
+        stop = view.tokens[k][1]
+        k += 1
+    single = view.token_at(end) == k - 1 and view.tokens[k - 1][2] == "vn"  # “赣政通”应用: a use of it
+    if stop > end and not single and (stop == len(view.text) or view.text[stop] in "，,。；;、"):
+        return stop
+    return end
 
 
 def _counted(view: SentView) -> list[InitiativeMention]:

@@ -17,6 +17,7 @@ from kg.vocab import strip_paren, vocab
 #: POS tags that may stand inside an organization or event name (LAC tag set).
 NAME_POS = {"n", "nz", "nw", "ns", "nt", "LOC", "ORG", "vn", "a", "an", "m", "f", "s", "j", "nr"}
 PUNCT_IN_NAME = set("()（）·-“”《》\"+")
+_DURATION = re.compile(r"^[一二三四五六七八九十两]{1,2}年$")
 _YEAR_TOKEN = re.compile(r"^(?:19|20)\d{2}年?度?$")
 SEPARATORS = "、，,；;：:。！？!?"
 
@@ -131,6 +132,10 @@ class SentView:
                     if k >= 0 and self.tokens[k][0] == q:
                         k -= 1
                     continue
+            if pos == "TIME" and _DURATION.match(word) and start < len(self.text) and k < end_tok:
+                start = s  # 三年行动计划: a span of years belongs to the name
+                k -= 1
+                continue
             if years and pos in ("TIME", "m") and _YEAR_TOKEN.match(word):
                 start = s
                 k -= 1
