@@ -25,4 +25,4 @@ def test_dev_articles_build_validate_and_score(tmp_path):
     out = subprocess.run([sys.executable, str(DEV.parent / "score.py"), "--gold", *map(str, sorted(DEV.glob("*.gold.json"))),
                           "--graph", str(tmp_path / "graph.trig"), "--queries", str(ROOT / "queries"), "--json"],
                          capture_output=True, text=True, check=True)
-    assert json.loads(out.stdout)["report"]["macro-f1"] >= 0.60
+    assert json.loads(out.stdout)["report"]["macro-f1"] >= 0.80  # 0.848 measured; agreements count 0 (the dev gold has none)
