@@ -268,3 +268,10 @@ def test_extract_initiative_tails_durations_and_verbal_adjectives(lac):
     assert "“城市超脑”双中枢" in found and "“浙政钉”" in found
     assert "智慧交通建设五年行动计划" in found
     assert not [n for n in found if n.startswith("丰富")]
+
+
+def test_extract_categories_of_founded_bodies_and_company_centres(lac):
+    doc = run("“长三角数字治理联盟”正式成立。中国移动通信集团有限公司大数据中心参会。", lac)
+    orgs = {e.name: e for (k, _), e in doc.entities.items() if k == "organization"}
+    assert "Committee" in orgs["长三角数字治理联盟"].categories
+    assert orgs["中国移动通信集团有限公司大数据中心"].categories == {"Company"}

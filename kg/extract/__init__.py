@@ -110,7 +110,7 @@ class _Article:
             if n.kind == "organization":
                 self.orgs_seen.append(n.text)
                 parent = parent_org(n.text)
-                self.entity("organization", n.text, ev, categories=org_categories(n.text, parent),
+                self.entity("organization", n.text, ev, categories=org_categories(n.text, parent) or n.categories,
                             part_of=parent)
                 if parent:
                     self.entity("organization", parent, ev, categories=org_categories(parent))

@@ -174,10 +174,13 @@ def clean_name(name: str) -> str:
 
 def org_categories(name: str, parent: str | None = None) -> set[str]:
     """Categories from the name's suffix, the table of short forms and leading words;
-    a body inside a university is a university research unit."""
+    a body inside a university is a university research unit, a centre inside a company is
+    part of the company (国家电网有限公司大数据中心)."""
     cats = _categories(name)
     if parent and "University" in _categories(parent) and cats & {"Academy", "ResearchInstitute", "University"}:
         cats = {"University", "ResearchInstitute"}
+    elif parent and "Company" in _categories(parent) and cats <= {"ResearchInstitute"}:
+        cats = {"Company"}
     return cats
 
 
