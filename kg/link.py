@@ -93,23 +93,42 @@ def _abbreviates(short: str, long: str) -> bool:
 
 
 def _home(doc: Document) -> tuple[str | None, str | None]:
-    """The city and the province the document is about: its most named province-level place.
+    """The city and the province the document is about.
 
-    Municipalities (北京, 上海, 天津, 重庆) are cities whose bodies are 市委, 市政府 …
+    The province is its most named province-level place. The city is its most named city:
+    a place the text names (深圳, 杭州市) that starts the names of its bodies, events and
+    initiatives more often than any municipality does (北京, 上海, 天津, 重庆 are cities whose
+    bodies are 市委, 市政府 …). Places inside brackets (腾讯云计算（北京）有限责任公司) do not count.
     """
     v = vocab()
-    counts: Counter[str] = Counter()
+    abbrs = {abbr for abbr, _ in v.provinces.values()}
+    cities = {c for c in (re.sub("市$", "", e.name) for e in doc.facts.entities if e.kind == "place")
+              if _CITY.fullmatch(c) and c not in v.provinces and c not in abbrs}
+    provinces: Counter[str] = Counter()
+    towns: Counter[str] = Counter()
     for e in doc.facts.entities:
-        if e.kind in ("place", "initiative", "organization", "event"):
-            for prov, (abbr, _) in v.provinces.items():
-                if prov in e.name or (e.kind == "place" and e.name == abbr):
-                    counts[prov] += 1
-    if not counts:
-        return None, None
-    top = counts.most_common(1)[0][0]
-    if v.provinces[top][1] == "municipality":
-        return top, None
-    return None, top
+        if e.kind not in ("place", "initiative", "organization", "event"):
+            continue
+        name = _BRACKETS.sub("", e.name)
+        for prov, (abbr, _) in v.provinces.items():
+            if prov in name or (e.kind == "place" and name == abbr):
+                provinces[prov] += 1
+        for c in cities:
+            if name.startswith(c):
+                towns[c] += 1
+    prov = provinces.most_common(1)[0][0] if provinces else None
+    municipal = prov if prov and v.provinces[prov][1] == "municipality" else None
+    city = towns.most_common(1)[0][0] if towns else None
+    if city and towns[city] >= 2 and towns[city] > (provinces[municipal] if municipal else 0):
+        others = [p for p, _ in provinces.most_common() if v.provinces[p][1] != "municipality"]
+        return city, others[0] if others else None
+    if municipal:
+        return municipal, None
+    return None, prov
+
+
+_CITY = re.compile(r"[\u4e00-\u9fff]{2,3}")
+_BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
 
 
 #: a body with no body-type suffix and no other category is, in news about the digital

@@ -29,6 +29,17 @@ def test_link_municipality_bodies():
     assert {"中共上海市委", "上海市发展和改革委员会"} <= orgs
 
 
+def test_link_prefecture_city_beats_a_municipality_in_brackets():
+    """深圳 is no province-level place, yet the article is about it: 市委 is 中共深圳市委, not
+    the 北京 of "腾讯云计算（北京）有限责任公司"; the province is kept for 省 short forms."""
+    d = link(doc_with(ent("place", "深圳市"), ent("organization", "深圳市政务服务数据管理局"),
+                      ent("event", "深圳市数字政府改革建设推进会"), ent("place", "广东"),
+                      ent("organization", "腾讯云计算（北京）有限责任公司"), ent("organization", "北京大学"),
+                      ent("organization", "市委"), ent("organization", "省政府")))
+    orgs = {e.name for (k, _), e in d.entities.items() if k == "organization"}
+    assert {"中共深圳市委", "广东省人民政府"} <= orgs and "中共北京市委" not in orgs
+
+
 def test_link_merges_aliases_and_keeps_them():
     d = link(doc_with(ent("organization", "国家数据局（NDA）"), ent("organization", "NDA"),
                       ent("place", "沪"), ent("place", "上海市")))
