@@ -195,6 +195,8 @@ def test_extract_one_agreement_per_pair_with_fen_bie(lac):
     doc = run("会上，宁波市人民政府分别与华为技术有限公司、腾讯科技有限公司签署战略合作协议。", lac)
     pairs = {frozenset(a.parties) for a in doc.facts.agreements}
     assert pairs == {frozenset({"宁波市人民政府", "华为技术有限公司"}), frozenset({"宁波市人民政府", "腾讯科技有限公司"})}
+    doc = run("会上，宁波市人民政府与华为技术有限公司、腾讯科技有限公司分别签署战略合作协议。", lac)
+    assert {frozenset(a.parties) for a in doc.facts.agreements} == pairs
 
 
 def test_extract_event_short_name_venue_and_branches(lac):

@@ -38,8 +38,9 @@ def find_agreements(view: SentView, pair: list[Name] | None = None) -> list[Agre
         parties = _dedupe(parties)
         if len(parties) < 2 and pair and re.search(r"双方|两家|两方", text[clause:m.start()]):
             parties = list(pair)
-        split = re.search(r"分别(?:与|和|同)", text[clause:m.start()])
-        if split and len(parties) >= 3:  # A分别与B、C签署: one agreement per pair
+        # A分别与B、C签署 / A与B、C分别签署: one agreement per pair
+        split = re.search(r"分别(?:与|和|同)|(?:与|和|同)(?=[^，,；;]*分别$)", text[clause:m.start()])
+        if split and len(parties) >= 3:
             lead = [p for p in parties if p.end <= clause + split.start()]
             if len(lead) == 1:
                 out += [AgreementMention(typ, title, [lead[0], p]) for p in parties if p is not lead[0]]
