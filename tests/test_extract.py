@@ -277,3 +277,8 @@ def test_extract_categories_of_founded_bodies_and_company_centres(lac):
     orgs = {e.name: e for (k, _), e in doc.entities.items() if k == "organization"}
     assert "Committee" in orgs["长三角数字治理联盟"].categories
     assert orgs["中国移动通信集团有限公司大数据中心"].categories == {"Company"}
+
+
+def test_extract_number_label_keeps_a_quoted_word(lac):
+    doc = run("全市“一件事”事项达到120个。", lac)
+    assert [(i.label, i.value) for i in doc.facts.indicators] == [("“一件事”事项", 120)]

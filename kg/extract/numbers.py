@@ -139,4 +139,20 @@ def _label_before(view: SentView, s: int) -> str:
         if start == end and pos in {"v", "vn"}:
             start = s2
         break
-    return text[start:end].strip("“”")
+    # a quote closing inside the label, or right before it, opened before it
+    close = text.find("”", max(0, start - 1), end)
+    q = text.rfind("“", 0, start) if close >= 0 and "“" not in text[start:close] else -1
+    if q >= 0 and close - q <= 12 and "，" not in text[q:close]:
+        start = q  # “秒批”事项达到412个: the quoted word belongs to the label
+    return _unquote(text[start:end])
+
+
+def _unquote(label: str) -> str:
+    """Quotes at the ends of a label go unless they pair with one inside (“秒批”事项)."""
+    while label[:1] == "“" and "”" not in label:
+        label = label[1:]
+    while label[-1:] == "”" and "“" not in label:
+        label = label[:-1]
+    if label[:1] == "“" and label[-1:] == "”" and label.count("“") == 1:
+        label = label[1:-1]
+    return label
