@@ -177,6 +177,7 @@ class IndicatorFact:
     approx: str | None = None  # "more-than" (余/超/逾/多), "at-least" (以上), "about" (约/近), None when exact
     subject: str | None = None  # name of the entity the number is about, when known
     subject_kind: EntityKind | None = None
+    target_year: int | None = None  # a target set for this year ("到2025年，建成…")
 
 
 @dataclass

@@ -299,6 +299,9 @@ class _Mapper:
             self.add(node, KG.surfaceText, Literal(f.surface))
         if f.subject:
             self.add(node, KG.subject, self.agent(f.subject, spans, f.subject_kind))
+        if f.target_year:
+            self.add(node, RDF.type, KG.Target)
+            self.add(node, KG.targetYear, Literal(str(f.target_year), datatype=XSD.gYear))
         self.evidence(node, spans)
 
     def run(self):

@@ -47,6 +47,7 @@ class KG(DefinedNamespace):
     Initiative: URIRef
     Agreement: URIRef
     Indicator: URIRef
+    Target: URIRef
     EventRole: URIRef
     Build: URIRef
     # organization categories (classes, also skos:Concepts of OrganizationCategoryScheme)
@@ -115,6 +116,7 @@ class KG(DefinedNamespace):
     # datatype properties
     statedCount: URIRef
     approximation: URIRef
+    targetYear: URIRef
     surfaceText: URIRef
     nlpBackend: URIRef
     softwareVersion: URIRef

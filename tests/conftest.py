@@ -70,7 +70,7 @@ def make_small_document() -> Document:
                RoleFact(ev, "王炯", "person", "attendee", s["胡衡华"])],  # 王炯: no entity, minted
         agreements=[AgreementFact("合作协议", ["重庆邮电大学", "重庆三未信安信息科技有限公司"], s["签署"],
                                   title="“重庆市高校重点实验室”合作协议", date="2025-10-29", event=ev)],
-        indicators=[IndicatorFact(17, "个", "一级指标", s["一级指标"], surface="17个"),
+        indicators=[IndicatorFact(17, "个", "一级指标", s["一级指标"], surface="17个", target_year=2027),
                     IndicatorFact(5000000.0, "元", "", s["一级指标"], surface="超500万元",
                                   approx="more-than")],
     )

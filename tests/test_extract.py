@@ -282,3 +282,15 @@ def test_extract_categories_of_founded_bodies_and_company_centres(lac):
 def test_extract_number_label_keeps_a_quoted_word(lac):
     doc = run("全市“一件事”事项达到120个。", lac)
     assert [(i.label, i.value) for i in doc.facts.indicators] == [("“一件事”事项", 120)]
+
+
+@pytest.mark.parametrize("text,date,expected", [
+    ("到2025年，全市将建成100个以上应用场景，数据共享率达到95%。", "2023-05-01", [2025, 2025]),
+    ("力争2026年前覆盖300个社区。", "2024-01-02", [2026]),
+    ("到2023年底，全市已建成5G基站8万个。", "2024-03-01", [None]),  # a status report, not a target
+    ("到2020年，全省建成500个站点。", "2024-03-01", [None]),          # a year already past
+    ("到2025年，建成20个平台；目前已有12个平台上线。", "2023-05-01", [2025, None]),
+])
+def test_extract_targets_have_their_year(lac, text, date, expected):
+    doc = run(text, lac, meta={"date": date})
+    assert [i.target_year for i in doc.facts.indicators] == expected

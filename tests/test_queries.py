@@ -56,6 +56,7 @@ EXPECTED = {
     "people-by-organization": ("orgName personName title", {("中共重庆市委", "袁家军", "书记")}),
     "agreements-by-event": ("eventName agreements parties", {(EVENT, "1", "2")}),
     "initiatives-with-count-mismatch": ("name statedCount components", {("六大应用系统", "6", "2")}),
+    "targets": ("targetYear label value unit", {("2027", "一级指标", "17.0", "个")}),
 }
 
 

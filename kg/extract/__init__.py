@@ -186,9 +186,10 @@ class _Article:
                         components=list(i.components))
 
     def _numbers(self, view: SentView) -> None:
-        for n in find_numbers(view):
+        for n in find_numbers(view, now=dates.year_near(self.doc, view.sent.start)):
             self.facts.indicators.append(IndicatorFact(
-                n.value, n.unit, n.label, view.evidence, surface=view.text[n.start:n.end], approx=n.approx))
+                n.value, n.unit, n.label, view.evidence, surface=view.text[n.start:n.end], approx=n.approx,
+                target_year=n.target_year))
 
 
 

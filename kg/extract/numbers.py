@@ -5,6 +5,7 @@
     超500万元           5000000 元 (more-than; the label comes before: 奖金总额)
     百余个城市          100 个 城市 (more-than)
     1.2亿多条           120000000 条
+    到2025年，建成100个以上场景   100 个 场景 (at-least), a target for 2025
 Dates, years, ordinals (第三期), counted names (六大应用系统) and numbers inside names
 (50人论坛) are not indicators.
 """
@@ -31,6 +32,29 @@ class NumberMention:
     unit: str
     label: str
     approx: str | None
+    target_year: int | None = None  # the number is a target set for this year
+
+
+#: "到2025年", "力争到2030年底", "至2027年", "2025年前": a target year for what follows, up to "；" or "。"
+_TARGET = re.compile(r"(?:到|至)((?:19|20)\d{2})年(?:底|末)?|((?:19|20)\d{2})年(?:底|末)?(?:前|以前)")
+#: what a status report says, not a target: "到2023年底，全市已建成…", "累计…"
+_DONE = re.compile(r"已|累计|共计|完成了|实现了")
+
+
+def target_year(text: str, pos: int, now: int | None) -> int | None:
+    """The year of the target that the number at ``pos`` belongs to, if any: a target year
+    stated earlier in the same clause group, not in the past of the text (``now``), and no
+    "已"/"累计" between it and the number."""
+    found = None
+    for m in _TARGET.finditer(text, 0, pos):
+        if not re.search(r"[；;。]", text[m.end():pos]):
+            found = m
+    if found is None:
+        return None
+    year = int(found.group(1) or found.group(2))
+    if (now is not None and year < now) or _DONE.search(text[found.end():pos]):
+        return None
+    return year
 
 
 def _pattern() -> re.Pattern:
@@ -42,7 +66,8 @@ def _pattern() -> re.Pattern:
         r"(?P<unit>" + units + r")(?P<more3>多|以上)?")
 
 
-def find_numbers(view: SentView) -> list[NumberMention]:
+def find_numbers(view: SentView, now: int | None = None) -> list[NumberMention]:
+    """The numbers of the sentence; ``now`` is the year the text was written, if known."""
     text = view.text
     out = []
     for m in _pattern().finditer(text):
@@ -59,7 +84,7 @@ def find_numbers(view: SentView) -> list[NumberMention]:
             "at-least" if m.group("more3") == "以上" else
             "more-than" if (m.group("more") or m.group("more2") or m.group("more3")) else None)
         label = _label_after(view, e) or _label_before(view, s)
-        out.append(NumberMention(s, e, value, m.group("unit"), label, approx))
+        out.append(NumberMention(s, e, value, m.group("unit"), label, approx, target_year(text, s, now)))
     return out
 
 
