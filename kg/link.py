@@ -102,8 +102,10 @@ def _home(doc: Document) -> tuple[str | None, str | None]:
     """
     v = vocab()
     abbrs = {abbr for abbr, _ in v.provinces.values()}
-    cities = {c for c in (re.sub("市$", "", e.name) for e in doc.facts.entities if e.kind == "place")
-              if _CITY.fullmatch(c) and c not in v.provinces and c not in abbrs}
+    named = [re.sub("市$", "", e.name) for e in doc.facts.entities if e.kind == "place"]
+    named += [m.group(1) for e in doc.facts.entities if e.kind in ("organization", "event")
+              for m in [_CITY_PREFIX.match(e.name)] if m]  # 成都市城市运行管理中心, 成都市委
+    cities = {c for c in named if _CITY.fullmatch(c) and c not in v.provinces and c not in abbrs}
     provinces: Counter[str] = Counter()
     towns: Counter[str] = Counter()
     for e in doc.facts.entities:
@@ -128,6 +130,7 @@ def _home(doc: Document) -> tuple[str | None, str | None]:
 
 
 _CITY = re.compile(r"[\u4e00-\u9fff]{2,3}")
+_CITY_PREFIX = re.compile(r"([\u4e00-\u9fff]{1,2}[^城\W])市(?=[\u4e00-\u9fff])")  # not 超大城市…
 _BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
 
 

@@ -294,3 +294,21 @@ def test_extract_number_label_keeps_a_quoted_word(lac):
 def test_extract_targets_have_their_year(lac, text, date, expected):
     doc = run(text, lac, meta={"date": date})
     assert [i.target_year for i in doc.facts.indicators] == expected
+
+
+def test_extract_roles_and_agreements_find_their_meeting(lac):
+    text = ("3月15日，西安市城市运行管理中心揭牌仪式在高新区举行。市长李明为中心揭牌并讲话。"
+            "当天下午，王强主持召开市委常委会会议。会上，西安市人民政府与西北工业大学签署合作协议。")
+    doc = run(text, lac, meta={"date": "2024-03-16"})
+    roles = {(r.agent, r.role, r.event) for r in doc.facts.roles}
+    assert ("王强", "chair", "市委常委会会议") in roles
+    assert ("李明", "speaker", "西安市城市运行管理中心揭牌仪式") in roles
+    assert [a.event for a in doc.facts.agreements] == ["市委常委会会议"]  # 会上: the latest meeting
+    orgs = {e.name: e for (k, _), e in doc.entities.items() if k == "organization"}
+    assert orgs["西安市城市运行管理中心"].categories == {"GovernmentBody"}
+
+
+def test_extract_known_quoted_initiative_takes_no_modifier(lac):
+    doc = run("要实现城市运行“一网统管”，打好数字经济发展“攻坚战”。", lac)
+    found = names(doc, "initiative")
+    assert "“一网统管”" in found and "数字经济发展“攻坚战”" in found

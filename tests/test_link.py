@@ -68,3 +68,11 @@ def test_link_initiative_tail_is_an_alias():
     d = link(doc_with(ent("initiative", "“一网统管”城市运行体系"), ent("initiative", "城市运行体系")))
     inits = [e for (k, _), e in d.entities.items() if k == "initiative"]
     assert len(inits) == 1 and "城市运行体系" in inits[0].aliases
+
+
+def test_link_home_city_from_body_names_when_no_place_is_tagged():
+    d = link(doc_with(ent("organization", "成都市城市运行管理中心"), ent("organization", "成都市人民政府"),
+                      ent("initiative", "超大城市治理体系"), ent("initiative", "超大城市现代化治理示范区"),
+                      ent("organization", "市委")))
+    orgs = {e.name for (k, _), e in d.entities.items() if k == "organization"}
+    assert "中共成都市委" in orgs and "市委" not in orgs

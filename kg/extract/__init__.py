@@ -24,6 +24,7 @@ from kg.vocab import vocab
 __all__ = ["extract"]
 
 _SAME_DAY = re.compile(r"当天|当日|同日|同一天")
+_AT_MEETING = re.compile(r"^(?:在)?(?:会上|会议上|会议期间|会中)")
 #: a sentence opening with a bare noun that refers back to a body: "论坛由…担任…", "该联盟将…"
 _BARE = re.compile(r"[“\"]?(?:该|本)?([\u4e00-\u9fff]{2,3}?)(?=由|将|是|已|现|目前|共|设|自|下设)")
 
@@ -47,6 +48,7 @@ class _Article:
         self.last_date: str | None = None  # the latest date stated so far ("同日" refers to it)
         self.pair = None  # the last two bodies named together ("双方" refers to them)
         self.orgs_seen: list[str] = []  # organizations named so far, in order
+        self.last_held: str | None = None  # the latest event said to be held ("会上" refers to it)
 
     # ------------------------------------------------------------ context
     def _main_event(self) -> tuple[str | None, str | None]:
@@ -80,8 +82,14 @@ class _Article:
         return next((o for o in reversed(self.orgs_seen) if o.endswith(m.group(1)) and o != m.group(1)), None)
 
     def _event_for(self, view: SentView, evs: list[EventMention], pos: int) -> str | None:
+        """The event a statement at ``pos`` is about: the last one named before it in the
+        sentence; for "会上"/"会议期间", the latest event said to be held; else the main one."""
         named = [e for e in evs if e.name and e.end <= pos]
-        return named[-1].name if named else self.main
+        if named:
+            return named[-1].name
+        if self.last_held and _AT_MEETING.search(view.text):
+            return self.last_held
+        return self.main
 
     # ------------------------------------------------------------ facts
     def run(self) -> None:
@@ -143,6 +151,8 @@ class _Article:
             if not e.name:
                 continue
             held = e.held
+            if held:
+                self.last_held = e.name
             self.entity("event", e.name, ev, categories={e.type}, part_of=parents.get(e.name),
                         date=date if held else None, place=e.place if held else None,
                         aliases={e.alias} if e.alias else set())
@@ -155,7 +165,11 @@ class _Article:
             if (agent.text, role) in seen:
                 continue  # a frame and a rule stating the same role give one fact
             seen.add((agent.text, role))
-            event = self._event_for(view, evs, agent.start)
+            # "曹立军主持召开市委常委会会议", "在A期间举办的B上演讲": the (last) event the clause goes on
+            # to name, else the last one before
+            ahead = [e for e in evs if e.name and e.start >= agent.end
+                     and not re.search(r"[，。；,;]", view.text[agent.end:e.start])]
+            event = ahead[-1].name if ahead else self._event_for(view, evs, agent.start)
             if event:
                 kind = agent.kind if agent.kind != "place" else "organization"
                 if agent.kind == "place":

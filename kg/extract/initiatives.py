@@ -219,7 +219,8 @@ def _quoted(view: SentView, taken) -> list[InitiativeMention]:
             continue
         start, end = m.start(), m.end()
         # a noun modifier before the quote: 数字经济“一号工程”
-        k = view.token_at(start - 1) if start else None
+        known = (m.start(1), m.end(1), "INITIATIVE") in view.lac  # 城市运行“一网统管”: the name alone
+        k = view.token_at(start - 1) if start and not known else None
         if k is not None and k > 0 and view.tokens[k][2] == "v" and view.tokens[k - 1][2] in {"n", "nz"}:
             start = view.tokens[k][0]  # 数字战略实施“护卫战”: a verb closing a noun phrase
             k -= 1

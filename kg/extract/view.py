@@ -196,7 +196,12 @@ def _categories(name: str) -> set[str]:
     for w, c in v.org_words.items():
         if name.startswith(w):
             cats = set(c) | (cats - {"GovernmentBody"} if "InternationalOrganization" in c else cats)
+    if not cats and _LOCAL_BODY.match(core):
+        cats = {"GovernmentBody"}  # 成都市城市运行管理中心: a local public body named after its city
     return cats
+
+
+_LOCAL_BODY = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:省|市|区|县)(?!民|场|级|域|委)[\u4e00-\u9fff]{2,}(?:中心|办公室|指挥部|专班)$")
 
 
 def is_org_name(name: str) -> bool:
