@@ -312,3 +312,9 @@ def test_extract_known_quoted_initiative_takes_no_modifier(lac):
     doc = run("要实现城市运行“一网统管”，打好数字经济发展“攻坚战”。", lac)
     found = names(doc, "initiative")
     assert "“一网统管”" in found and "数字经济发展“攻坚战”" in found
+
+
+def test_extract_rate_label_is_the_clause_noun_phrase(lac):
+    doc = run("力争到2027年底，市级政务服务事项网上可办率达到98%。", lac, meta={"date": "2025-01-01"})
+    [i] = doc.facts.indicators
+    assert (i.label, i.value, i.unit, i.target_year) == ("市级政务服务事项网上可办率", 98, "%", 2027)

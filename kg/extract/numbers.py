@@ -169,7 +169,15 @@ def _label_before(view: SentView, s: int) -> str:
     q = text.rfind("“", 0, start) if close >= 0 and "“" not in text[start:close] else -1
     if q >= 0 and close - q <= 12 and "，" not in text[q:close]:
         start = q  # “秒批”事项达到412个: the quoted word belongs to the label
-    return _unquote(text[start:end])
+    label = _unquote(text[start:end])
+    if len(label) == 1:  # 网上可办率达到100%: a bare suffix; the clause's noun phrase is the label
+        clause = max(text.rfind(c, 0, end) for c in "，,；;：:。") + 1
+        toks = [t for t in view.tokens if clause <= t[0] and t[1] <= end]
+        while toks and toks[0][2] in {"d", "p", "c", "r", "TIME", "v", "vd", "w"} and toks[0][1] < end - 1:
+            toks = toks[1:]  # 力争, 全市, 到2025年底
+        if toks and 2 <= end - toks[0][0] <= 20:
+            label = _unquote(text[toks[0][0]:end])
+    return label
 
 
 def _unquote(label: str) -> str:
