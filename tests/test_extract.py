@@ -318,3 +318,9 @@ def test_extract_rate_label_is_the_clause_noun_phrase(lac):
     doc = run("力争到2027年底，市级政务服务事项网上可办率达到98%。", lac, meta={"date": "2025-01-01"})
     [i] = doc.facts.indicators
     assert (i.label, i.value, i.unit, i.target_year) == ("市级政务服务事项网上可办率", 98, "%", 2027)
+
+
+def test_extract_unquoted_agreement_subject_is_its_title(lac):
+    doc = run("浙江大学与杭州市数据资源管理局签署城市大脑联合研究合作协议，双方还签署了相关合作协议。", lac)
+    titles = sorted((a.title or "") for a in doc.facts.agreements)
+    assert "城市大脑联合研究合作协议" in titles and all("相关" not in t for t in titles)

@@ -62,13 +62,23 @@ def agreement_type(rest: str) -> tuple[str, str, int] | None:
         if typ:
             return typ, q.group(0), q.end()
     after = rest[q.end():] if q else rest
-    mod = re.match(r"[\u4e00-\u9fff]{0,6}?(?=" + "|".join(map(re.escape, v.agreement_types)) + ")", after)
+    mod = re.match(r"[\u4e00-\u9fff]{0,12}?(?=" + "|".join(map(re.escape, v.agreement_types)) + ")", after)
     if not mod:
         return None
     typ = next(t for t in v.agreement_types if after[mod.end():].startswith(t))
     length = (q.end() if q else 0) + mod.end() + len(typ)
-    typ = after[: mod.end()] + typ if mod.end() and _type_modifier(after[: mod.end()]) else typ
-    return typ, (q.group(0) + typ if q else ""), length
+    head = after[: mod.end()]
+    if head and _type_modifier(head):
+        return head + typ, (q.group(0) + head + typ if q else ""), length
+    if q:
+        return typ, q.group(0) + head + typ, length
+    # 数字政府研究合作协议: an unquoted subject before the type names the agreement
+    named = len(head) >= 2 and not _GENERIC_MOD.match(head)
+    return typ, (head + typ if named else ""), length
+
+
+#: words before an agreement type that name no agreement ("相关合作协议", "了合作协议")
+_GENERIC_MOD = re.compile(r"^(?:了|的|相关|有关|多项|一系列|系列|各类|各项|一批|多个|[一二两三四五六七八九十\d]+[项份个])")
 
 
 def _type_modifier(mod: str) -> bool:
