@@ -324,3 +324,9 @@ def test_extract_unquoted_agreement_subject_is_its_title(lac):
     doc = run("浙江大学与杭州市数据资源管理局签署城市大脑联合研究合作协议，双方还签署了相关合作协议。", lac)
     titles = sorted((a.title or "") for a in doc.facts.agreements)
     assert "城市大脑联合研究合作协议" in titles and all("相关" not in t for t in titles)
+
+
+def test_extract_person_name_cut_before_its_third_character(lac):
+    doc = run("市委副书记、市长覃伟中出席会议并讲话。", lac)
+    assert "覃伟中" in names(doc, "person")
+    assert ("覃伟中", "市长") in {(p.person, p.title) for p in doc.facts.posts}
