@@ -12,7 +12,7 @@ from kg import dates
 from kg.document import (AgreementFact, Article, Document, EntityFact, Facts, IndicatorFact, RoleFact,
                          Span)
 from kg.extract.agreements import body_pair, find_agreements
-from kg.extract.events import EventMention, find_events, find_roles, founded_body, part_of_event
+from kg.extract.events import EventMention, find_events, find_roles, part_of_event
 from kg.extract.initiatives import find_initiatives
 from kg.extract.names import find_names, parent_org, visited_venues
 from kg.extract.numbers import find_numbers
@@ -70,10 +70,10 @@ class _Article:
         """The date the sentence states, its year from the document or the nearest stated year."""
         return dates.resolve_date(view.text, year_hint=dates.year_near(self.doc, view.sent.start))
 
-    def topic(self, view: SentView) -> str | None:
+    def topic(self, view: SentView, evs: list[EventMention]) -> str | None:
         """The body the sentence is about: one it says is founded, or the latest body named
         so far whose name ends with the bare noun the sentence opens with ("论坛由…")."""
-        founded = founded_body(view)
+        founded = next((e.founded for e in evs if e.founded), None)
         if founded:
             return founded
         m = _BARE.match(view.text)
@@ -124,7 +124,7 @@ class _Article:
                     self.entity("organization", parent, ev, categories=org_categories(parent))
             elif not (n.kind == "place" and _inside(n, inside)):
                 self.entity(n.kind, n.text, ev)
-        posts, orgs = find_posts(view, self.topic(view))
+        posts, orgs = find_posts(view, self.topic(view, evs))
         self.facts.posts.extend(posts)
         for org_text, name, _ in orgs:
             if name is None:

@@ -39,6 +39,7 @@ class EventMention:
     held: bool = False  # the sentence says it was held (召开/举行 …)
     place: str | None = None
     alias: str | None = None  # "（简称“数博会”）" right after the name
+    founded: str | None = None  # the body whose founding this event is ("X正式成立")
 
 
 def find_events(view: SentView) -> list[EventMention]:
@@ -109,14 +110,9 @@ def founding_events(view: SentView) -> list[EventMention]:
     for n in view.names_of("organization"):
         m = FOUNDING.match(view.text[n.end:])
         if m:
-            out.append(EventMention(n.start, n.end + m.end(), f"{n.text}成立", "Ceremony", held=True))
+            out.append(EventMention(n.start, n.end + m.end(), f"{n.text}成立", "Ceremony", held=True,
+                                    founded=n.text))
     return out
-
-
-def founded_body(view: SentView) -> str | None:
-    """The body whose founding the sentence states, if any."""
-    found = founding_events(view)
-    return found[0].name[: -len("成立")] if found else None
 
 
 def _hosts_name(view: SentView, verb_start: int, noun: str) -> str | None:

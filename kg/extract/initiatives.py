@@ -312,7 +312,7 @@ def _enumeration_before(view: SentView, pos: int, count: int, after: int = 0) ->
     them starting before ``after``."""
     text = view.text
     left = text[:pos]
-    if after:
+    if after:  # blank out what comes before ``after`` (commas end a clause; offsets stay)
         left = "，" * after + left[after:]
     left = re.sub(r"(?:构成的|组成的|等|这|共)$", "", left)
     if not left or left[-1] in "，,。；":

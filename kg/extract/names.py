@@ -8,6 +8,7 @@ backend's PLACE mentions that are not part of an organization's name, and venues
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from kg.vocab import strip_paren, vocab
@@ -52,14 +53,13 @@ def _join_broken(view: SentView) -> list[tuple[int, int, str]]:
     for s, e, label in sorted(view.lac):
         prev = out[-1] if out else None
         if prev and prev[1] == s and label == "PLACE" and prev[2] in ("PLACE", "ORG"):
-            joined = (prev[0], e, prev[2])
             region = _REGION.match(text, e)
             if prev[2] == "PLACE" and region:
                 out[-1] = (prev[0], region.end(), "PLACE")
                 continue
             if prev[2] == "ORG" and (e == len(text) or text[e] in _LIST_EDGE) \
                     and (prev[0] == 0 or text[prev[0] - 1] in _LIST_EDGE):
-                out[-1] = joined
+                out[-1] = (prev[0], e, "ORG")
                 continue
         region = _REGION.match(text, e) if label == "PLACE" else None
         out.append((s, region.end(), label) if region else (s, e, label))
@@ -95,12 +95,13 @@ def _venue(text: str, s: int, e: int) -> bool:
 
 
 #: "莅临X参会", "齐聚X共商": X is the venue of the article's event
-_VISIT = re.compile(r"(?:莅临|前往|来到|齐聚)([^，。；！？、]{3,40}?)(?:参会|参加|出席|观摩|见证|参观|交流|共商|共话|出席)")
+_VISIT = re.compile(r"(?:莅临|前往|来到|齐聚)([^，。；！？、]{3,40}?)(?:参会|参加|出席|观摩|见证|参观|交流|共商|共话)")
 _VENUE_END = re.compile(r"(?:酒店|宾馆|饭店|中心|大厦|会堂|礼堂|剧院|馆|厅|室|楼|广场)$")
 _BUILDING = re.compile(r"(?:酒店|宾馆|饭店|中心|大厦|会堂|礼堂|剧院|馆)")
 
 
-def visited_venues(text: str) -> list[tuple[int, int, int | None]]:
+@functools.lru_cache(maxsize=64)
+def visited_venues(text: str) -> tuple[tuple[int, int, int | None], ...]:
     """(start, end, building_end) of venues one is invited to: "莅临西部（重庆）科学城富力假日
     酒店3F宴会厅参会" gives the hall, and the hotel it is in (building_end) when a room follows."""
     out = []
@@ -110,7 +111,7 @@ def visited_venues(text: str) -> list[tuple[int, int, int | None]]:
             continue
         inner = [b.end() for b in _BUILDING.finditer(venue) if b.end() < len(venue)]
         out.append((m.start(1), m.end(1), m.start(1) + inner[-1] if inner else None))
-    return out
+    return tuple(out)  # cached per sentence: the name rules and the event rules ask for it
 
 
 _NOT_NAME_CHAR = set("在和与及等的是将也都还就又说为对向从把被并则")

@@ -132,7 +132,7 @@ class SentView:
                     if k >= 0 and self.tokens[k][0] == q:
                         k -= 1
                     continue
-            if pos == "TIME" and _DURATION.match(word) and start < len(self.text) and k < end_tok:
+            if pos == "TIME" and _DURATION.match(word):
                 start = s  # 三年行动计划: a span of years belongs to the name
                 k -= 1
                 continue
