@@ -1,6 +1,7 @@
 # make demo   build the seed article and serve it on http://127.0.0.1:7878/
 # make test   run the test suite
 # make bench  build throughput on a generated 1 MB corpus (bench/results/build.json)
+# make quality  extraction P/R/F1 on ../shared/eval/dev, together and per article (bench/results/quality.json)
 # make docs   HTML documentation of the ontology (pyLODE) into docs/ontology/
 # Each target creates .venv from nothing on first use; a stamp file keeps later runs from
 # reinstalling until pyproject.toml or setup.py change.
@@ -10,7 +11,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench docs install clean
+.PHONY: demo test bench quality docs install clean
 
 install: $(STAMP)
 
@@ -34,6 +35,9 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/build.py
+
+quality: $(STAMP)
+	$(BIN)/python bench/quality.py
 
 clean:
 	rm -rf build/ $(VENV) *.egg-info
