@@ -67,6 +67,15 @@ def ner_figures() -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
+def _ner_rows(figures: dict, path: str = ""):
+    """(where, {label: {"f1": ...}}) for every table of per-label figures in ner.json."""
+    for k, v in figures.items():
+        if isinstance(v, dict) and v and all(isinstance(x, dict) and "f1" in x for x in v.values()):
+            yield (f"{path}{k}", v)
+        elif isinstance(v, dict):
+            yield from _ner_rows(v, f"{path}{k}.")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dev", type=Path, default=SHARED / "eval" / "dev", help="folder of *.md + *.gold.json")
@@ -100,10 +109,9 @@ def main(argv=None) -> int:
     for stem, f1 in alone.items():
         print(f"  {f1:.3f}  {'check' if stem.startswith(check) else 'tune '}  {stem}")
     print(f"seed: {seed:.3f}; lowest dev article: {figures['lowest_article'][0]} {figures['lowest_article'][1]:.3f}")
-    ner = figures["ner_heldout"]
-    if ner:
-        print("entity recognizer on its held-out part of CLUENER train: " + ", ".join(
-            f"{k} {v['f1']:.3f}" for k, v in ner.get("labels", {}).items() if isinstance(v, dict) and "f1" in v))
+    for name, labels in _ner_rows(figures["ner_heldout"]):
+        print(f"entity recognizer, held-out CLUENER train, {name}: " + ", ".join(
+            f"{k} {v['f1']:.3f}" for k, v in labels.items()))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.json}", file=sys.stderr)
