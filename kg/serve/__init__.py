@@ -24,6 +24,7 @@ class ServeOptions:
     queries_dir: Path | None = None  # canned queries for the page; default: the repo's queries/
     cors: bool = True                # Access-Control-Allow-Origin: * on every answer
     cache_mb: int = 512              # answers kept in memory (read-only store); 0: none
+    max_query_bytes: int = 2**20     # request body or URL query longer than this: 413/414 at once
 
 
 def create_app(store_or_build_dir, options: ServeOptions | None = None):
@@ -35,11 +36,12 @@ def create_app(store_or_build_dir, options: ServeOptions | None = None):
 
 def run(build_dir, host: str = "127.0.0.1", port: int = 7878, *, timeout: float = 30.0,
         max_rows: int = 100_000, writable: bool = False, workers: int | None = None,
-        cache_mb: int = 512) -> None:
+        cache_mb: int = 512, max_query_bytes: int = 2**20) -> None:
     """Serve ``build_dir`` until interrupted (uvicorn, one event loop, query worker processes)."""
     import uvicorn
 
-    opts = ServeOptions(timeout=timeout, max_rows=max_rows, writable=writable, cache_mb=cache_mb)
+    opts = ServeOptions(timeout=timeout, max_rows=max_rows, writable=writable, cache_mb=cache_mb,
+                        max_query_bytes=max_query_bytes)
     if workers:
         opts.workers = workers
     uvicorn.run(create_app(build_dir, opts), host=host, port=port, log_level="warning")

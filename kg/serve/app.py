@@ -1,7 +1,9 @@
 """The ASGI app: SPARQL 1.1 Protocol at /sparql, service description, VoID, page routes."""
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -17,6 +19,8 @@ from ..errors import BuildError
 from . import ServeOptions, describe, formats, safety
 from .cache import AnswerCache, store_tag
 from .worker import Busy, QueryTimeout, Source, WorkerPool
+
+log = logging.getLogger("kg.serve")
 
 
 def source_of(store_or_build_dir, writable: bool = False) -> Source:
@@ -38,6 +42,13 @@ class Endpoint:
     def __init__(self, source: Source, options: ServeOptions):
         self.options = options
         self.pool = WorkerPool(source, 1 if options.writable else options.workers)
+        # Query texts are parsed in processes of their own: killable, off the event loop.
+        self.checker = WorkerPool(Source(role="check"), min(2, max(1, options.workers)))
+        self.remembered = safety.Remembered()
+        guarded, how = self.pool.guard
+        if not guarded:
+            log.warning("kg serve: query workers can open network connections (%s); only the "
+                        "parse check stands between SERVICE and the network", how)
         self.graphs: frozenset[str] = frozenset()
         self.refresh_graphs()
         # A writable store changes under its answers: nothing is kept then.
@@ -54,6 +65,26 @@ class Endpoint:
             return await run_in_threadpool(self.pool.call, op, payload, self.options.timeout)
         except (QueryTimeout, Busy) as err:
             return ("error", 503, f"{err} (查询超时或服务器繁忙)")
+
+    async def check(self, op: str, text: str) -> tuple[str, ...]:
+        """The FROM IRIs of a query (op "check") or () for an update ("check_update") that
+        passes the parse check; raises safety.Refused. Decisions are remembered by hash."""
+        key = self.remembered.key(op + "\0" + text)
+        answer = self.remembered.get(key)
+        if answer is None:
+            try:
+                answer = await run_in_threadpool(self.checker.call, op, {"query": text},
+                                                 self.options.timeout)
+            except (QueryTimeout, Busy):
+                raise safety.Refused(f"the query could not be checked within {self.options.timeout:g} s "
+                                     "(查询检查超时或服务器繁忙)", 503) from None
+            if answer[0] == "error":  # the parser's process died: a stack overflow, memory
+                raise safety.Refused("the query is too large or too deeply nested to be checked; "
+                                     "simplify it (查询过大或嵌套过深)", 400)
+            self.remembered.put(key, answer)
+        if answer[0] == "refused":
+            raise safety.Refused(answer[1], answer[2])
+        return answer[1]
 
     async def query(self, payload: dict, request: Request) -> Response:
         """A query operation's HTTP answer, from the answer cache when there is one."""
@@ -92,8 +123,32 @@ def _answer_response(answer: tuple, cache_headers: dict) -> Response:
     return Response(body, media_type=media, headers={**headers, "Vary": "Accept", **cache_headers})
 
 
-async def read_request(request: Request) -> dict:
+async def read_body(request: Request, limit: int, timeout: float) -> bytes:
+    """The body, refused with 413 as soon as it is known to exceed ``limit`` bytes: by its
+    Content-Length before any byte is read, or while reading, without keeping the rest."""
+    length = request.headers.get("content-length", "")
+    if length.strip().isdigit() and int(length) > limit:
+        raise safety.Refused(f"the request body has {int(length)} bytes; at most {limit} are "
+                             "accepted (--max-query-bytes) (请求体过大)", 413)
+    chunks, size = [], 0
+    try:
+        async with asyncio.timeout(timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise safety.Refused(f"the request body exceeds {limit} bytes "
+                                         "(--max-query-bytes) (请求体过大)", 413)
+                chunks.append(chunk)
+    except TimeoutError:
+        raise safety.Refused(f"the request body was not received within {timeout:g} s", 408) from None
+    return b"".join(chunks)
+
+
+async def read_request(request: Request, limit: int, timeout: float) -> dict:
     """The protocol's operation: {"query"|"update": text, graph lists}; raises safety.Refused."""
+    if len(request.scope.get("query_string", b"")) > limit:
+        raise safety.Refused(f"the request URL's query exceeds {limit} bytes (--max-query-bytes); "
+                             "POST the query instead (请求过大)", 414)
     params = parse_qs(request.url.query, keep_blank_values=True)
     if request.method == "POST":
         ctype, _, rest = (request.headers.get("content-type") or "").partition(";")
@@ -101,7 +156,7 @@ async def read_request(request: Request) -> dict:
         charset = rest.lower().replace(" ", "").partition("charset=")[2].split(";")[0]
         if charset and charset not in ("utf-8", "utf8"):
             raise safety.Refused(f"charset {charset}: only UTF-8 is accepted", 415)
-        body = await request.body()
+        body = await read_body(request, limit, timeout)
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
@@ -134,14 +189,15 @@ async def read_request(request: Request) -> dict:
 async def sparql(request: Request) -> Response:
     ep: Endpoint = request.app.state.endpoint
     try:
-        op = await read_request(request)
+        op = await read_request(request, ep.options.max_query_bytes, ep.options.timeout)
         if op["update"] is not None:
             return await _update(ep, op, _base(request))
         if op["query"] is None:
             if request.method != "GET":
                 raise safety.Refused("no query given", 400)
             return describe.service_description(request, ep)
-        scanned = safety.check_query(op["query"], ep.graphs.__contains__)
+        from_iris = await ep.check("check", op["query"])
+        safety.check_graphs(from_iris, ep.graphs.__contains__, "FROM")
         for key, where in (("default_graph", "default-graph-uri"), ("named_graphs", "named-graph-uri")):
             safety.check_graphs(op[key] or (), ep.graphs.__contains__, where)
     except safety.Refused as err:
@@ -149,7 +205,7 @@ async def sparql(request: Request) -> Response:
     payload = {"query": op["query"], "default_graph": op["default_graph"],
                "named_graphs": op["named_graphs"], "accept": request.headers.get("accept"),
                "format": op["format"], "max_rows": ep.options.max_rows,
-               "query_dataset": bool(scanned.from_iris), "base_iri": _base(request)}
+               "query_dataset": bool(from_iris), "base_iri": _base(request)}
     return await ep.query(payload, request)
 
 
@@ -161,7 +217,7 @@ def _base(request: Request) -> str:
 async def _update(ep: Endpoint, op: dict, base: str) -> Response:
     if not ep.options.writable:
         raise safety.Refused("this endpoint is read-only; SPARQL Update is refused (只读端点)", 403)
-    safety.check_update(op["update"])
+    await ep.check("check_update", op["update"])
     text = safety.add_using(op["update"], op["using"], op["using_named"])
     answer = await ep.call("update", {"update": text, "base_iri": base})
     if answer[0] != "ok":
@@ -181,6 +237,7 @@ def create_app(store_or_build_dir, options: ServeOptions) -> Starlette:
     async def lifespan(app):
         yield
         endpoint.pool.close()
+        endpoint.checker.close()
 
     from . import pages
 

@@ -19,7 +19,9 @@ from ..errors import KGError
 @click.option("--workers", default=None, type=int, help="Query worker processes (default: 2 x cores, at least 4).")
 @click.option("--cache-mb", default=512, show_default=True, type=click.IntRange(min=0),
               help="Memory for answers kept and sent again (the store is read-only); 0 keeps none.")
-def serve(build_dir, host, port, timeout, max_rows, workers, cache_mb):
+@click.option("--max-query-bytes", default=2**20, show_default=True, type=click.IntRange(min=1),
+              help="Largest request body (or URL query) accepted; a larger one gets 413 at once.")
+def serve(build_dir, host, port, timeout, max_rows, workers, cache_mb, max_query_bytes):
     """Serve BUILD_DIR read-only: page at /, SPARQL 1.1 endpoint at /sparql.
 
     \b
@@ -30,7 +32,8 @@ def serve(build_dir, host, port, timeout, max_rows, workers, cache_mb):
 
     click.echo(f"kg serve: http://{host}:{port}/  (SPARQL: http://{host}:{port}/sparql)", err=True)
     try:
-        run(build_dir, host, port, timeout=timeout, max_rows=max_rows, workers=workers, cache_mb=cache_mb)
+        run(build_dir, host, port, timeout=timeout, max_rows=max_rows, workers=workers, cache_mb=cache_mb,
+            max_query_bytes=max_query_bytes)
     except ModuleNotFoundError as err:
         if err.name not in ("uvicorn", "starlette"):
             raise

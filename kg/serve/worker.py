@@ -3,6 +3,9 @@
 pyoxigraph cannot cancel a running query (a sort or an aggregate works before the first row
 comes out), so every query runs in a worker process the server can kill. The answer is fully
 serialized in the worker before it is sent back: a timeout never leaves a half-written body.
+Before it opens the store, a worker makes itself unable to open network connections
+(:mod:`.sandbox`); checker workers (``Source(role="check")``) hold no store and parse query
+texts for :mod:`.safety`, so that a slow or crashing parse is bounded and killable too.
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from . import formats
+from . import formats, safety, sandbox
 
 
 class QueryTimeout(Exception):
@@ -30,9 +33,13 @@ class Source:
     path: str | None = None
     nquads: bytes | None = None
     writable: bool = False
+    role: str = "query"  # "check": no store; the worker parses query texts (safety.check_text)
 
 
 def _open(source: Source):
+    if source.role == "check":
+        safety.check_text("ASK {}")  # import and build the grammar before the first request
+        return None
     from pyoxigraph import RdfFormat, Store
 
     if source.path is None:
@@ -166,12 +173,26 @@ def _graphs(store, _p):
     return ("ok", sorted(g.value for g in store.named_graphs() if hasattr(g, "value")))
 
 
-HANDLERS = {"query": _query, "rows": _rows, "update": _update, "graphs": _graphs}
+def _probe(_store, p: dict):
+    """Try a TCP connection from inside the worker (the sandbox's self-test): the error, or None."""
+    import socket
+
+    try:
+        socket.create_connection(tuple(p["address"]), timeout=2).close()
+    except OSError as err:
+        return ("ok", f"{type(err).__name__}: {err}")
+    return ("ok", None)
+
+
+HANDLERS = {"query": _query, "rows": _rows, "update": _update, "graphs": _graphs, "probe": _probe,
+            "check": lambda _s, p: safety.check_text(p["query"]),
+            "check_update": lambda _s, p: safety.check_update_text(p["query"])}
 
 
 def _main(conn, source: Source) -> None:  # runs in the worker process
+    guard = sandbox.block_network()  # first: before the store (and any thread) exists
     store = _open(source)
-    conn.send(("ready",))
+    conn.send(("ready", guard))
     while True:
         try:
             op, payload = conn.recv()
@@ -227,6 +248,7 @@ class WorkerPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
+        self.guard: tuple[bool, str] = (False, "no worker started")  # sandbox.block_network()
         for _ in range(size):
             self._start(wait=True)
 
@@ -237,7 +259,7 @@ class WorkerPool:
 
         def ready():
             try:
-                worker.conn.recv()
+                self.guard = worker.conn.recv()[1]
             except (EOFError, OSError):
                 return self._retire(worker)
             self._idle.put(worker)
