@@ -47,7 +47,9 @@ class Mention:
     end: int
     text: str
     label: str  # one of LABELS
-    source: str = ""  # which backend or rule produced it ("lac", "lexicon", "rule:post", ...)
+    source: str = ""  # which backend or rule produced it ("lac", "ner", "lexicon", "rule:post", ...;
+    # "lac-only": the backend's, where the entity recognizer ran and found nothing there)
+    category: str = ""  # ORG from the entity recognizer: Company, GovernmentBody ("" when unknown)
 
 
 @dataclass

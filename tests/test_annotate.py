@@ -103,7 +103,8 @@ def test_lac_mentions_in_document_offsets(lac):
     text = "标题\n\n昨天，市委书记张建国在北京市出席会议。"
     doc = annotate(read_text(text), lac)
     ms = {(m.text, m.label) for s in doc.sentences for m in s.mentions}
-    assert {("张建国", "PERSON"), ("北京市", "PLACE"), ("书记", "POST"), ("会议", "EVENT")} <= ms
+    assert {("张建国", "PERSON"), ("北京市", "PLACE"), ("会议", "EVENT")} <= ms
+    assert ("书记", "POST") in ms or ("市委书记", "POST") in ms  # the recognizer's CLUENER-style title
     for s in doc.sentences:
         for m in s.mentions:
             assert doc.text[m.start:m.end] == m.text and m.label in LABELS

@@ -132,12 +132,12 @@ def find_numbers(text: str) -> list[tuple[int, int]]:
 _VENUE = re.compile(r"中心|室|厅|馆|楼")
 
 
-def _lexicon_mentions(sent: Sentence, lexicon, backend: list[tuple[int, int, str]]) -> list[tuple]:
-    """Lexicon spans, minus those inside a backend ORG/PLACE name ("常委" in "市人大常委会")
-    and titles or meeting nouns that head a body or venue ("委员会", "会议中心")."""
+def _lexicon_mentions(sent: Sentence, found, backend: list[tuple[int, int, str]]) -> list[tuple]:
+    """Lexicon spans (``found`` in the sentence), minus those inside a backend ORG/PLACE name
+    ("常委" in "市人大常委会") and titles or meeting nouns that head a body or venue ("委员会", "会议中心")."""
     out = []
     names = [(s, e) for s, e, lab in backend if lab in ("ORG", "PLACE")]
-    for x in lexicon.find(sent.text):
+    for x in found:
         after = sent.text[x.end:x.end + 2]
         if any(s <= x.start and x.end <= e and (s, e) != (x.start, x.end) for s, e in names) and x.label != "ORG":
             continue
@@ -147,42 +147,73 @@ def _lexicon_mentions(sent: Sentence, lexicon, backend: list[tuple[int, int, str
     return out
 
 
-def annotate(doc: Document, backend: Backend | None = None, lexicon=None) -> Document:
-    """Fill tokens, mentions (backend, lexicon, numbers) and SRL frames, in document offsets."""
+def _recognizer(backend: Backend, ner: bool | None):
+    """The learned entity recognizer (kg.annotate.ner) when it runs: by default beside the
+    ``lac`` backend, whose tokens are its features; ``KG_NER=0`` turns it off."""
+    if ner is None:
+        ner = backend.name == "lac" and os.environ.get("KG_NER", "1") != "0"
+    if not ner:
+        return None
+    from kg.annotate.ner import tagger
+
+    return tagger()
+
+
+def annotate(doc: Document, backend: Backend | None = None, lexicon=None, *, ner: bool | None = None) -> Document:
+    """Fill tokens, mentions (backend, lexicon, entity recognizer, numbers) and SRL frames,
+    in document offsets. ``ner``: run the entity recognizer (default: with the lac backend)."""
     from kg.annotate.lexicon import Lexicon
 
     backend = backend or get_backend("lac")
     lexicon = Lexicon.default() if lexicon is None else lexicon
+    recognizer = _recognizer(backend, ner)
     sents = list(doc.sentences)
     analyses = backend.analyze([s.text for s in sents]) if sents else []
     if len(analyses) != len(sents):
         raise BackendError(f"backend {backend.name!r} returned {len(analyses)} analyses for "
                            f"{len(sents)} sentences", path=doc.path)
     for sent, an in zip(sents, analyses):
-        _fill(sent, an, backend.name, lexicon)
+        _fill(sent, an, backend.name, lexicon, recognizer)
     doc.provenance = {"backend": backend.name, "version": getattr(backend, "version", ""),
                       "lexicon": len(lexicon), "sentences": len(sents)}
+    if recognizer is not None:
+        doc.provenance["ner"] = recognizer.path.name
     return doc
 
 
-def _fill(sent: Sentence, an: Analysis, source: str, lexicon) -> None:
-    def mention(s: int, e: int, label: str, src: str) -> Mention:
+def _fill(sent: Sentence, an: Analysis, source: str, lexicon, recognizer=None) -> None:
+    def mention(s: int, e: int, label: str, src: str, cat: str) -> Mention:
         span = sent.doc_span(s, e)
-        return Mention(span.start, span.end, sent.text[s:e], label, src)
+        return Mention(span.start, span.end, sent.text[s:e], label, src, cat)
 
     sent.tokens = []
     for s, e, pos in an.tokens:
         span = sent.doc_span(s, e)
         sent.tokens.append(Token(span.start, span.end, sent.text[s:e], pos))
-    local = [(s, e, lab, source) for s, e, lab in an.mentions]
-    local += _lexicon_mentions(sent, lexicon, an.mentions)
-    local += [(s, e, "NUMBER", "rule:number") for s, e in find_numbers(sent.text)]
+    found = lexicon.find(sent.text)
+    local = [(s, e, lab, source, "") for s, e, lab in an.mentions]
+    local += [(*m, "") for m in _lexicon_mentions(sent, found, an.mentions)]
+    if recognizer is not None:
+        from kg.annotate.ner import merge_entities
+
+        local = merge_entities(local, _recognized(sent.text, an, lexicon, found, recognizer))
+    local += [(s, e, "NUMBER", "rule:number", "") for s, e in find_numbers(sent.text)]
     seen, sent.mentions = set(), []
-    for s, e, lab, src in sorted(local, key=lambda m: (m[0], -m[1], m[2])):
+    for s, e, lab, src, cat in sorted(local, key=lambda m: (m[0], -m[1], m[2])):
         if (s, e, lab) not in seen and e > s:
             seen.add((s, e, lab))
-            sent.mentions.append(mention(s, e, lab, src))
+            sent.mentions.append(mention(s, e, lab, src, cat))
     sent.srl = [_frame(sent, f) for f in an.srl]
+
+
+def _recognized(text: str, an: Analysis, lexicon, found, recognizer) -> list[tuple]:
+    """The recognizer's entities of one sentence as local mention tuples."""
+    from kg.annotate.lexicon import Lexicon
+    from kg.annotate.ner import dictionary_spans
+
+    # the features are those of training: the default lexicon's entries
+    spans = dictionary_spans(text, found if lexicon is Lexicon.default() else None)
+    return [(x.start, x.end, x.label, "ner", x.category) for x in recognizer.tag(text, an.tokens, spans)]
 
 
 def _frame(sent: Sentence, frame: dict) -> dict:

@@ -12,6 +12,7 @@ import functools
 import re
 
 from kg.vocab import strip_paren, vocab
+from kg.extract.name_checks import common_noun, not_a_body, place_name, unconfirmed, unsupported
 from kg.extract.view import NAME_POS, Name, SentView, clean_name, is_org_name, org_categories
 
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{2,}[·•][\u4e00-\u9fff]{2,}$")
@@ -73,7 +74,8 @@ def _places(view: SentView) -> list[tuple[int, int]]:
     """PLACE mentions; adjacent ones that nest (綦江区 + 古南街道) also as one name."""
     not_place = vocab().not_place
     spans = [(s, e) for s, e, label in view.lac
-             if label == "PLACE" and e - s >= 2 and view.text[s:e] not in not_place]
+             if (label == "PLACE" and e - s >= 2 and view.text[s:e] not in not_place and not common_noun(view, s, e))
+             or (label == "ORG" and place_name(view.text[s:e]))]
     out = list(spans)
     for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
         if e1 == s2 and _SUBDIVISION.search(view.text[s1:e1]) and _SUBDIVISION.search(view.text[s2:e2]):
@@ -119,14 +121,17 @@ _NOT_NAME_CHAR = set("在和与及等的是将也都还就又说为对向从把�
 
 def _third_char(view: SentView, s: int, e: int) -> int:
     """A two-character name the tagger cut before its third character, which it took for a
-    word of its own before a role verb: 覃伟/PER 中/f 出席会议 → 覃伟中."""
+    word of its own before a role verb or a post title: 覃伟/PER 中/f 出席会议 → 覃伟中,
+    王守/PER 本/d 表示 → 王守本, 李复/PER 全/a 院士 → 李复全."""
     k = view.token_at(e)
     if e - s != 2 or k is None or view.tokens[k][0] != e or view.tokens[k][1] != e + 1:
         return e
-    if view.text[e] in _NOT_NAME_CHAR or view.tokens[k][2] not in {"f", "n", "nr", "q", "a"}:
+    if view.text[e] in _NOT_NAME_CHAR or view.tokens[k][2] not in {"f", "n", "nr", "q", "a", "d"}:
         return e
     rest = view.text[e + 1:]
-    return e + 1 if any(rest.startswith(verb) for verb, _, _ in vocab().role_verbs) else e
+    if any(rest.startswith(verb) for verb, _, _ in vocab().role_verbs):
+        return e + 1
+    return e + 1 if vocab().title_prefix(rest) and view.tokens[k][2] != "n" else e
 
 
 def _plausible_person(text: str) -> bool:
@@ -174,10 +179,20 @@ def _organizations(view: SentView) -> list[Name]:
         if len(name) < 2 or any(a <= s and e <= b for a, b in found) or _quoted(text, s, e) or _venue(text, s, e) \
                 or not _ends_here(view, e):
             continue
-        if v.title_suffix(name) and not is_org_name(name):
+        if (v.title_suffix(name) and not is_org_name(name)) or not_a_body(view, s, e, name) \
+                or unconfirmed(view, s, e, name) or unsupported(view, s, e, name):
             continue
-        found[(s, s + len(name))] = Name(s, s + len(name), name, "organization", org_categories(name))
+        found[(s, s + len(name))] = Name(s, s + len(name), name, "organization", _categories_of(view, s, e, name))
     return _drop_nested(list(found.values()))
+
+
+def _categories_of(view: SentView, s: int, e: int, name: str) -> set[str]:
+    """The rules' categories of an organization name; when they find none, the category the
+    entity recognizer gave the mention (百度/company -> Company)."""
+    cats = org_categories(name)
+    if not cats and view.categories.get((s, e)):
+        cats = {view.categories[(s, e)]}
+    return cats
 
 
 def _across_and(view: SentView, start: int) -> int:

@@ -36,8 +36,12 @@ class SentView:
     sent: Sentence
     text: str
     tokens: list[tuple[int, int, str]]  # local (start, end, pos)
-    lac: list[tuple[int, int, str]]  # local backend mentions (start, end, LABEL)
+    lac: list[tuple[int, int, str]]  # local mentions (start, end, LABEL): backend, recognizer, lexicon
     names: list[Name] = field(default_factory=list)
+    #: (start, end) -> organization category the entity recognizer gave a mention (Company, ...)
+    categories: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: (start, end, LABEL) -> what produced the mention ("lac", "ner", "lexicon", ...)
+    sources: dict[tuple[int, int, str], str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, sent: Sentence) -> "SentView":
@@ -56,7 +60,9 @@ class SentView:
                 return inv.get(o - 1, -1) + 1
         toks = [(loc(t.start), loc_end(t.end), t.pos) for t in sent.tokens]
         ments = [(loc(m.start), loc_end(m.end), m.label) for m in sent.mentions]
-        return cls(sent, sent.text, toks, ments)
+        cats = {(loc(m.start), loc_end(m.end)): m.category for m in sent.mentions if m.category}
+        srcs = {(loc(m.start), loc_end(m.end), m.label): m.source for m in sent.mentions}
+        return cls(sent, sent.text, toks, ments, categories=cats, sources=srcs)
 
     # -------------------------------------------------------------- helpers
     def span(self, i: int, j: int) -> Span:
@@ -194,14 +200,20 @@ def _categories(name: str) -> set[str]:
     if suf:
         cats |= set(suf.categories)
     for w, c in v.org_words.items():
-        if name.startswith(w):
-            cats = set(c) | (cats - {"GovernmentBody"} if "InternationalOrganization" in c else cats)
-    if not cats and _LOCAL_BODY.match(core):
+        if name.startswith(w):  # 中共…局 is a party body, 国际…委员会 no government
+            cats = set(c) | (cats - {"GovernmentBody"} if c & {"InternationalOrganization", "PartyBody"} else cats)
+    if (not cats or core.endswith("数据中心")) and _LOCAL_BODY.match(core):
         cats = {"GovernmentBody"}  # 成都市城市运行管理中心: a local public body named after its city
+    if cats == {"Committee"} and suf and suf.suffix == "委员会" and _STATE_LEAD.match(core):
+        cats.add("GovernmentBody")  # 某市发展和改革委员会: a committee of the state
+    if not cats and _NEWS_SITE.fullmatch(core):
+        cats = {"Media"}  # 人民网, 央视网: a news site named by its short name
     return cats
 
 
 _LOCAL_BODY = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:省|市|区|县)(?!民|场|级|域|委)[\u4e00-\u9fff]{2,}(?:中心|办公室|指挥部|专班)$")
+_STATE_LEAD = re.compile(r"(?:国家|全国|中央|国务院|中华人民共和国)|[\u4e00-\u9fff]{1,6}?(?:省|市|区|县|州|自治区|特别行政区)(?!场|级|域)")
+_NEWS_SITE = re.compile(r"[\u4e00-\u9fff]{2,3}网(?<!电网)(?<!联网)(?<!管网)(?<!路网)(?<!专网)(?<!光网)(?<!监管网)")
 
 
 def is_org_name(name: str) -> bool:

@@ -1,0 +1,108 @@
+"""Checks on the names taggers give, for kg/extract/names.py: mentions that name no body or
+place although a tagger (LAC, the entity recognizer) labels them so.
+
+Each check is general: it reads the mention's tokens, the rule vocabulary (kg/vocab.py) and the
+gazetteers (kg/gazetteer.py), never names of an article.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extract.view import SentView, is_org_name
+from kg.vocab import vocab
+
+__all__ = ["common_noun", "place_name", "not_a_body", "unconfirmed", "unsupported"]
+
+
+def common_noun(view: SentView, s: int, e: int) -> bool:
+    """The span is one token the tagger took for a common noun (展馆/n, 基地/n): a place or body
+    word, no name (LAC's own names are LOC/ORG/PER tokens)."""
+    k = view.token_at(s)
+    return k is not None and view.tokens[k][:2] == (s, e) and view.tokens[k][2] in {"n", "vn", "an", "v", "a"}
+
+
+_LATIN_SHORT = re.compile(r"^[A-Za-z]{1,2}$")
+
+
+def place_name(name: str) -> bool:
+    """A country, province, city or county as the gazetteer names it (伊拉克, 安阳): a place,
+    also where a tagger calls it an organization (CLUENER tags states acting in politics as
+    government)."""
+    from kg.gazetteer import find
+
+    return find(name) == [(0, len(name), "PLACE")]  # safe surfaces only: 合作 (合作市) is no place here
+
+
+def _title_inside(name: str) -> bool:
+    """A post title of two or more characters inside the name (…检察院检察长, …外长奥斯曼):
+    a body with a post, or a post with a person, not one body."""
+    titles = vocab().titles
+    return any(name[i:i + n] in titles for n in range(2, 6) for i in range(len(name) - n + 1))
+
+
+_CLAUSE_POS = {"d", "p", "u", "c", "r"}  # a verb may stand in a brand (启迪)
+
+
+def not_a_body(view: SentView, s: int, e: int, name: str) -> bool:
+    """An ORG mention without a body's suffix that names no body: named like an event or an
+    agreement (…峰会, …协定), a common noun (物联网/n), one or two Latin letters, a piece of
+    a clause (a function word inside: 的, 和, 在), a phrase in a quoted list of slogans."""
+    v = vocab()
+    if is_org_name(name):
+        return False
+    if v.event_noun(name) or any(name.endswith(a) for a in v.agreement_types):
+        return True
+    if place_name(name) or _title_inside(name):
+        return True
+    if _LATIN_SHORT.match(name) or common_noun(view, s, e) or _inside_quotes(view.text, s, e):
+        return True
+    k = view.token_at(s)
+    while k is not None and k < len(view.tokens) and view.tokens[k][0] < e:
+        if view.tokens[k][2] in _CLAUSE_POS:
+            return True
+        k += 1
+    return False
+
+
+def unconfirmed(view: SentView, s: int, e: int, name: str) -> bool:
+    """A short body name (two or three characters) only the backend gives (the recognizer, run
+    beside it, did not), without a body's suffix, unknown to the gazetteers' bodies and brands:
+    LAC's common words (合作, 新时代). Longer ones (红杉资本) are kept."""
+    if e - s > 3 or not view.sources.get((s, e, "ORG"), "").endswith("-only"):
+        return False
+    from kg.gazetteer import brands, orgs
+
+    return not is_org_name(name) and name not in orgs() and name not in brands()
+
+
+def _inside_quotes(text: str, s: int, e: int) -> bool:
+    """[s, e) stands inside a “…” that holds more than it (“建设制造强国、交通强国”)."""
+    q = text.rfind("“", 0, s)
+    return q >= 0 and "”" not in text[q:s] and "”" in text[e:] and (q + 1, text.index("”", e)) != (s, e)
+
+
+#: LAC tags of tokens that make up a name (entity tags, proper and other nouns, short forms)
+_NAME_TOKEN = {"ORG", "LOC", "PER", "nz", "nt", "nw", "ns", "nr", "j", "x"}  # not n: 国家/n 工作/n 大局/n
+
+
+def unsupported(view: SentView, s: int, e: int, name: str) -> bool:
+    """A body only the entity recognizer names, without a body's suffix and unknown to the
+    gazetteers, that does not start and end with the tokens or holds a token no name is made of
+    (评|现政府, 围绕/v 农村群众医疗, 土库曼斯坦 维护/v 国家主权): the recognizer, trained on
+    another kind of text, ran past a name. Brands (百度) and one-token names (央视网) pass."""
+    if view.sources.get((s, e, "ORG")) != "ner" or is_org_name(name):
+        return False
+    from kg.gazetteer import brands, orgs
+
+    if name in orgs() or name in brands():
+        return False
+    k = view.token_at(s)
+    if k is None or view.tokens[k][0] != s or not view.is_token_end(e):
+        return True
+    if view.tokens[k][1] == e:
+        return False  # one token
+    while k < len(view.tokens) and view.tokens[k][0] < e:
+        if view.tokens[k][2] not in _NAME_TOKEN:
+            return True
+        k += 1
+    return False
