@@ -3,20 +3,26 @@
 Names are made canonical by rules that hold in every build, so the same entity gets the
 same key (and, in kg.map, the same IRI) in every document and every build:
 
-- short forms of bodies take the place the document is about: 市委 -> 中共重庆市委,
-  市公安局 -> 重庆市公安局, 省政府 -> 江西省人民政府; national short forms: 住建部 -> 住房和城乡建设部;
+- short forms of bodies take the place the document is about (kg.home, on the gazetteer of
+  divisions): 市委 -> 中共重庆市委, 市公安局 -> 重庆市公安局, 省政府 -> 江西省人民政府,
+  区委 -> 中共江北区委, 县政府 -> X县人民政府; 温州市政府 -> 温州市人民政府;
+  national short forms: 住建部 -> 住房和城乡建设部;
 - abbreviated parts of body names are spelled out: 发展改革委 -> 发展和改革委员会;
 - a short alias in brackets is an alias: 中国信息通信研究院（信通院）;
-- places: 重庆市 -> 重庆, 渝 -> 重庆; events: a leading year or 党的 does not make another event;
+- places: 重庆市 -> 重庆, 渝 -> 重庆, 浙江省温州市 -> 温州 (kg.gazetteer); a venue named after a
+  division also names it; events: a leading year or 党的 does not make another event;
+- a body the extraction left untyped takes the gazetteer's categories (新华社: Media) or,
+  named like a brand, Company;
 - an initiative named by the tail of another one in the same document is that one
   (基层智治体系 after “141”基层智治体系).
 """
 from __future__ import annotations
 
 import re
-from collections import Counter
 
+from kg import gazetteer as gz
 from kg.document import Document, Entity, EntityFact, key_of
+from kg.home import LOCAL, PLACE_END, head_place, home, local_body
 from kg.vocab import strip_paren, vocab
 
 __all__ = ["link", "Canon"]
@@ -26,7 +32,8 @@ class Canon:
     """Canonical names for one document."""
 
     def __init__(self, doc: Document):
-        self.city, self.province = _home(doc)
+        self.city, self.province, self.district = home(doc)
+        self.named = {e.name for e in doc.facts.entities if e.kind == "place"}
 
     def name(self, kind: str, name: str) -> str:
         name = name.strip()
@@ -38,10 +45,15 @@ class Canon:
 
     def org(self, name: str) -> str:
         v = vocab()
+        if name[:-1] in v.provinces and name[-1] in "省市":
+            return name[:-1]  # 海南省 signing an agreement: the province, named as the place is
         core = strip_paren(name)
         paren = name[len(core) + 1:-1] if core != name else ""
         if paren and _abbreviates(paren, core):
             name = core
+        local = LOCAL.fullmatch(name)  # 区委, 县政府, 区公安局: the body of the home county
+        if local and self.district and self.district.name.endswith(local.group(1)):
+            return local_body(self.district.name, local.group(2))
         if name in v.bodies:
             long, _ = v.bodies[name]
             if "{city}" in long and self.city:
@@ -51,6 +63,9 @@ class Canon:
             if "{" not in long:
                 return long
             return name
+        seat = re.fullmatch(r"(.{2,12}[省市区县])政府", name)  # 绍兴市政府 -> 绍兴市人民政府
+        if seat and gz.place_of(seat.group(1)) and not seat.group(1).endswith("特别行政区"):
+            return seat.group(1) + "人民政府"
         if re.fullmatch(r"[\u4e00-\u9fff]{2,6}[省市区县]委", name):
             return "中共" + name  # 深圳市委 -> 中共深圳市委, as 市委 in a document about 深圳
         for short, long in v.abbreviations.items():
@@ -63,13 +78,22 @@ class Canon:
         return name
 
     def place(self, name: str) -> str:
-        """重庆市, 渝 -> 重庆; 杭州市 -> 杭州 (a city is named without 市)."""
+        """重庆市, 渝 -> 重庆; 杭州市, 浙江省杭州市 -> 杭州 (a province or city is named by its
+        short form); 上海市长宁区 -> 长宁 when the text also says 长宁, else 长宁区; 日本国 -> 日本."""
         v = vocab()
         for prov, (abbr, _) in v.provinces.items():
             if name in (abbr, prov + "市", prov + "省"):
                 return prov
+        p = gz.place_of(name)
+        if p and p.level != "county" and len(p.short) >= 2:
+            return p.short if p.level != "foreign-city" else p.name
+        if p and p.level == "county":
+            return p.short if p.short in self.named and len(p.short) >= 2 else p.name
         if re.fullmatch(r"[\u4e00-\u9fff]{2,3}市", name):
             return name[:-1]
+        head = head_place(name)
+        if head and len(name) - len(head) <= 2 and not PLACE_END.search(name):
+            return self.place(head)  # 山东众成, 中国国家: the tagger ran past the place
         return name
 
     def aliases(self, kind: str, name: str) -> set[str]:
@@ -92,51 +116,20 @@ def _abbreviates(short: str, long: str) -> bool:
     return all(c in it for c in short)
 
 
-def _home(doc: Document) -> tuple[str | None, str | None]:
-    """The city and the province the document is about.
-
-    The province is its most named province-level place. The city is its most named city:
-    a place the text names (深圳, 杭州市) that starts the names of its bodies, events and
-    initiatives more often than any municipality does (北京, 上海, 天津, 重庆 are cities whose
-    bodies are 市委, 市政府 …). Places inside brackets (腾讯云计算（北京）有限责任公司) do not count.
-    """
-    v = vocab()
-    abbrs = {abbr for abbr, _ in v.provinces.values()}
-    named = [re.sub("市$", "", e.name) for e in doc.facts.entities if e.kind == "place"]
-    named += [m.group(1) for e in doc.facts.entities if e.kind in ("organization", "event")
-              for m in [_CITY_PREFIX.match(e.name)] if m]  # 成都市城市运行管理中心, 成都市委
-    cities = {c for c in named if _CITY.fullmatch(c) and c not in v.provinces and c not in abbrs}
-    provinces: Counter[str] = Counter()
-    towns: Counter[str] = Counter()
-    for e in doc.facts.entities:
-        if e.kind not in ("place", "initiative", "organization", "event"):
-            continue
-        name = _BRACKETS.sub("", e.name)
-        for prov, (abbr, _) in v.provinces.items():
-            if prov in name or (e.kind == "place" and name == abbr):
-                provinces[prov] += 1
-        for c in cities:
-            if name.startswith(c):
-                towns[c] += 1
-    prov = provinces.most_common(1)[0][0] if provinces else None
-    municipal = prov if prov and v.provinces[prov][1] == "municipality" else None
-    city = towns.most_common(1)[0][0] if towns else None
-    if city and towns[city] >= 2 and towns[city] > (provinces[municipal] if municipal else 0):
-        others = [p for p, _ in provinces.most_common() if v.provinces[p][1] != "municipality"]
-        return city, others[0] if others else None
-    if municipal:
-        return municipal, None
-    return None, prov
-
-
-_CITY = re.compile(r"[\u4e00-\u9fff]{2,3}")
-_CITY_PREFIX = re.compile(r"([\u4e00-\u9fff]{1,2}[^城\W])市(?=[\u4e00-\u9fff])")  # not 超大城市…
-_BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
-
-
 #: a body with no body-type suffix and no other category is, in news about the digital
 #: economy, a company or brand (华为, 中国联通, 天翼云)
 _BRAND = re.compile(r"[\u4e00-\u9fff]{2,6}|[A-Za-z][A-Za-z0-9]{1,10}")
+
+
+def _gazetteer_categories(e: Entity) -> set[str]:
+    """Categories of a body the extraction left untyped: those of the gazetteer's organization
+    of that name or alias (新华社 -> Media); a known brand or a brand-like name is a company."""
+    for n in [e.name, *sorted(e.aliases)]:
+        if n in gz.orgs():
+            return set(gz.orgs()[n])
+    if e.name in gz.brands() or _BRAND.fullmatch(e.name):
+        return {"Company"}
+    return set()
 
 
 def _event_key(name: str) -> str:
@@ -188,6 +181,9 @@ def link(doc: Document) -> Document:
                 by_surface[("organization", paren)] = canon.name("organization", core)
     for f in doc.facts.entities:
         add(f)
+        head = head_place(f.name) if f.kind == "place" else None
+        if head:  # 泰国林查班港, 海口江东新区: the venue names its country or city too
+            add(EntityFact("place", head, f.evidence))
     _merge_tails(groups, by_surface)
     # references between entities, now that every name is known
     for f in doc.facts.entities:
@@ -205,8 +201,8 @@ def link(doc: Document) -> Document:
                             for c in f.components]
     for e in groups.values():
         e.aliases.discard(e.name)
-        if e.kind == "organization" and not e.categories and _BRAND.fullmatch(e.name):
-            e.categories.add("Company")
+        if e.kind == "organization" and not e.categories:
+            e.categories |= _gazetteer_categories(e)
     # a name the document also gives a body ("论坛" that is founded) is that body, not an event
     bodies = {k for (kind, k) in groups if kind == "organization"}
     for k in [k for (kind, k) in groups if kind == "event" and k in bodies]:
