@@ -33,6 +33,7 @@ class OrgSuffix:
 @dataclass
 class Vocab:
     titles: dict[str, set[str]] = field(default_factory=dict)  # title -> flags
+    title_modifiers: tuple[str, ...] = ()  # words before a title (副, 常务, 联合), longest first
     org_suffixes: list[OrgSuffix] = field(default_factory=list)  # longest first
     org_words: dict[str, set[str]] = field(default_factory=dict)
     bodies: dict[str, tuple[str, set[str]]] = field(default_factory=dict)
@@ -41,6 +42,8 @@ class Vocab:
     generic_event_words: set[str] = field(default_factory=set)
     agreement_types: list[str] = field(default_factory=list)  # longest first
     initiative_heads: dict[str, str] = field(default_factory=dict)
+    counted_heads: dict[str, str] = field(default_factory=dict)  # heads of count-named names only
+    titled_heads: dict[str, str] = field(default_factory=dict)  # heads of names in 《》 only
     role_verbs: list[tuple[str, str, str]] = field(default_factory=list)  # (verb, role, mode)
     units: list[str] = field(default_factory=list)  # longest first
     not_org: tuple[str, ...] = ()
@@ -94,7 +97,9 @@ def strip_paren(name: str) -> str:
 @functools.lru_cache(maxsize=1)
 def vocab() -> Vocab:
     v = Vocab()
-    v.titles = {r[0]: set(r[1:]) for r in _rows("titles.txt")}
+    v.titles = {r[0]: set() for r in _rows("titles_cluener.txt")}  # generated: scripts/titles.py
+    v.titles.update({r[0]: set(r[1:]) for r in _rows("titles.txt")})
+    v.title_modifiers = tuple(sorted((r[0] for r in _rows("title_modifiers.txt")), key=len, reverse=True))
     sufs = []
     for r in _rows("org_suffixes.txt"):
         after = ()
@@ -108,7 +113,10 @@ def vocab() -> Vocab:
     v.event_nouns = {r[0]: r[1] for r in _rows("event_nouns.txt")}
     v.generic_event_words = {r[0] for r in _rows("generic_event_words.txt")}
     v.agreement_types = sorted((r[0] for r in _rows("agreement_types.txt")), key=len, reverse=True)
-    v.initiative_heads = {r[0]: r[1] for r in _rows("initiative_suffixes.txt")}
+    heads = _rows("initiative_suffixes.txt")
+    v.initiative_heads = {r[0]: r[1] for r in heads if not {"counted", "titled"} & set(r[2:])}
+    v.counted_heads = {r[0]: r[1] for r in heads if "counted" in r[2:]}
+    v.titled_heads = {r[0]: r[1] for r in heads if "titled" in r[2:]}
     v.role_verbs = sorted(((r[0], r[1], r[2]) for r in _rows("role_verbs.txt")),
                           key=lambda r: len(r[0]), reverse=True)
     v.provinces = {r[0]: (r[1], r[2]) for r in _rows("provinces.txt")}

@@ -3,7 +3,11 @@
     市委书记袁家军                          (市委, 书记)
     市委副书记、市长胡衡华                  (市委, 副书记) + (—, 市长): titles before one name
     中国工程院院士、西安电子科技大学教授段宝岩  two posts
-    习近平总书记                            a title that may follow the name
+    习近平总书记 / 赵明委员长               a title that may follow the name
+    格力电器董事长兼总裁董明珠              titles joined by 兼 share their body
+    云途科技联合创始人、首席执行官王立新    a bare title after a company's title is in that company
+    王明，清华大学教授、博士生导师，        titles in apposition after the name
+    副市长李华、赵刚                        a list of names after a title several hold
     两院院士                                no body recognised: the whole phrase is the title
     梅宏担任主任委员                        a title taken on; its body is the sentence's topic
     首批委员既有高文、李培根…，刘伟…等      members listed after the title they share
@@ -14,7 +18,8 @@ import re
 
 from kg.document import PostFact
 from kg.vocab import strip_paren, vocab
-from kg.extract.view import Name, SentView, is_org_name
+from kg.extract.post_titles import Post, inherit, split_joined, split_post
+from kg.extract.view import Name, SentView
 
 _HONOUR = re.compile(r"(获得者|得主)$")
 
@@ -31,8 +36,13 @@ def find_posts(view: SentView, topic: str | None = None
     facts, orgs = [], []
     listed = _list_titles(view)
     members = _members(view, topic)
-    for person in view.names_of("person"):
-        found = (_titles_before(view, person) + _titles_after(view, person) + listed.get(person.start, [])
+    persons = view.names_of("person")
+    own = {p.start: _titles_before(view, p) + _titles_after(view, p) for p in persons}
+    for p in persons:  # "王明，清华大学教授": only for a name no title stands before
+        own[p.start] = own[p.start] or _apposition(view, p)
+    shared = _shared(view, persons, own)
+    for person in persons:
+        found = (own[person.start] + shared.get(person.start, []) + listed.get(person.start, [])
                  + _taken_on(view, person, topic) + members.get(person.start, []))
         for title, org in dict.fromkeys(found):
             facts.append(PostFact(person.text, title, org, view.evidence))
@@ -47,8 +57,9 @@ def _find(view: SentView, org: str, before: int) -> tuple[int, int]:
 
 
 def _titles_before(view: SentView, person: Name) -> list[tuple[str, str | None]]:
-    """Segments "[body]title" separated by 、 right before the name: 市委副书记、市长胡衡华."""
-    out: list[tuple[str, str | None]] = []
+    """Phrases "[body]title" separated by 、 right before the name: 市委副书记、市长胡衡华;
+    a bare title takes the body of the title before it when they share one."""
+    found: list[Post] = []  # right to left
     others = [p.end for p in view.names_of("person") if p is not person]
     pos = person.start
     while pos > 0:
@@ -56,52 +67,26 @@ def _titles_before(view: SentView, person: Name) -> list[tuple[str, str | None]]
         while seg_start > 0 and view.text[seg_start - 1] not in _SEGMENT_END:
             seg_start -= 1
         cut = max((e for e in others if seg_start < e <= pos), default=seg_start)  # no other name
-        post = _split_post(view, view.text[cut:pos], cut)
-        if post is None:
+        posts = split_joined(view, view.text[cut:pos], cut)
+        if not posts:
             seg = view.text[seg_start:pos]
-            if out and _HONOUR.search(seg) and seg_start > 0 and view.text[seg_start - 1] == "、":
+            if found and _HONOUR.search(seg) and seg_start > 0 and view.text[seg_start - 1] == "、":
                 pos = seg_start - 1  # 国家最高科学技术奖获得者 between two titles
                 continue
             break
-        out.append(post)
+        found.extend(reversed(posts))
         if cut != seg_start or seg_start == 0 or view.text[seg_start - 1] != "、":
             break
         pos = seg_start - 1
-    return out
+    return [(p.title, p.org) for p in inherit(found[::-1])]
 
 
 _SEGMENT_END = "、，,；;。：:！？ \u3000\n"
 
 
 def _split_post(view: SentView, seg: str, seg_start: int) -> tuple[str, str | None] | None:
-    """(title, body) of "中国工程院院士"; (whole phrase, None) when no body is recognised."""
-    v = vocab()
-    seg = seg.strip()
-    title = v.title_suffix(seg)
-    if not title:
-        return None
-    head = seg[: -len(title)]
-    head = _trim_head(view, head, seg_start)
-    if not head:
-        return (title, None)
-    if is_org_name(head):
-        return (title, head)
-    if len(head) <= 12 and re.fullmatch(r"[\w\u4e00-\u9fff()（）·\-]+", head) and not _has_verb(view, head, seg_start):
-        return (head + title, None)  # an unrecognised body: keep the whole phrase as the title
-    return (title, None)
-
-
-def _trim_head(view: SentView, head: str, seg_start: int) -> str:
-    """Cut what comes before the body's name: verbs, prepositions, the subject of the clause."""
-    cut = 0
-    for s, e, pos in view.tokens:
-        if seg_start <= s < seg_start + len(head) and pos in {"v", "p", "c", "u", "d", "r", "PER", "TIME", "vd"}:
-            cut = max(cut, min(e, seg_start + len(head)) - seg_start)
-    return head[cut:]
-
-
-def _has_verb(view: SentView, head: str, seg_start: int) -> bool:
-    return any(seg_start <= s < seg_start + len(head) and pos in {"v", "vd"} for s, _, pos in view.tokens)
+    post = split_post(view, seg, seg_start)
+    return (post.title, post.org) if post else None
 
 
 _LIST_TAIL = re.compile(r"等(?:[^，。；、]{0,15}?的)?([\u4e00-\u9fff]{2,12}?)(?=[，。；,]|$)")
@@ -136,11 +121,11 @@ def _with_topic(view: SentView, seg: str, seg_start: int, topic: str | None) -> 
     head = _BATCH.match(seg)
     if head:
         seg, seg_start = seg[head.end():], seg_start + head.end()
-    post = _split_post(view, seg, seg_start)
-    if post is None or post[1] is not None:
-        return post
-    if post[0] in vocab().titles:
-        return (post[0], topic)
+    post = split_post(view, seg, seg_start)
+    if post is None or post.org is not None:
+        return post and (post.title, post.org)
+    if not post.lead and post.title == seg.strip():  # a bare title (with its modifiers)
+        return (post.title, topic)
     return None
 
 
@@ -171,11 +156,67 @@ def _members(view: SentView, topic: str | None) -> dict[int, list[tuple[str, str
     return out
 
 
+_APPOSED = re.compile(r"[，,]|[（(](?=[^（）()]+[)）])")
+_APPOSED_LEAD = re.compile(r"(?:现任|曾任|系|任)")
+
+
+def _apposition(view: SentView, person: Name) -> list[tuple[str, str | None]]:
+    """Titles in apposition after the name: "王明，清华大学教授、博士生导师，…" / "王明（某公司总裁）"."""
+    text, pos = view.text, person.end
+    m = _APPOSED.match(text, pos)
+    if not m:
+        return []
+    pos = m.end()
+    lead = _APPOSED_LEAD.match(text, pos)
+    pos = lead.end() if lead else pos
+    found: list[Post] = []
+    while True:
+        end = pos
+        while end < len(text) and text[end] not in _SEGMENT_END + "()（）":
+            end += 1
+        if any(pos <= p.start < end for p in view.names_of("person")):
+            return []  # "…王明，副市长李华": the titles are the next name's
+        if end == pos or end - pos > 30:
+            break
+        posts = split_joined(view, text[pos:end], pos)
+        if not posts or len(text[pos:end]) > len(posts[-1].title) + len(posts[-1].org or "") + 12:
+            break
+        found.extend(posts)
+        if end >= len(text) or text[end] != "、":
+            break
+        pos = end + 1
+    return [(p.title, p.org) for p in inherit(found)]
+
+
+#: titles several persons hold at once, so that a list of names after one of them shares it
+_PLURAL = re.compile(r"^副|(?:委员|常委|院士|教授|研究员|代表|董事|理事|成员|记者|专家)$")
+
+
+def _shared(view: SentView, persons: list[Name], own: dict) -> dict[int, list[tuple[str, str | None]]]:
+    """Names listed after a title held by several: "副市长王明、李华出席" (both 副市长)."""
+    out: dict[int, list] = {}
+    run: list[Name] = []
+    for p in persons + [None]:
+        if p is not None and run and view.text[run[-1].end:p.start] == "、" and not own[p.start]:
+            run.append(p)
+            continue
+        if len(run) >= 2:
+            posts = [t for t in _titles_before(view, run[0]) if _PLURAL.search(t[0])]
+            for q in run[1:]:
+                out[q.start] = posts
+        run = [p] if p is not None else []
+    return out
+
+
+_NOUN_ON = set("团会府")  # 主席团, 总统府: the title word heads a noun
+
+
 def _titles_after(view: SentView, person: Name) -> list[tuple[str, str | None]]:
     """A title that may follow the name (习近平总书记), or a credit line "责任编辑：李跃群"."""
     v = vocab()
     t = v.title_prefix(view.text[person.end:])
-    if t and "after" in v.titles.get(t, ()):
+    end = person.end + len(t or "")
+    if t and "after" in v.titles.get(t, ()) and view.is_token_end(end) and view.text[end:end + 1] not in _NOUN_ON:
         return [(t, None)]
     m = re.search(r"([\u4e00-\u9fff]{2,6})[：:]\s*$", view.text[:person.start])
     if m and m.group(1) in v.titles:
