@@ -6,14 +6,16 @@ A frame is ``{"predicate": (s, e), "ARG0": (s, e), "ARG1": (s, e), …}`` in doc
     签署/签订/达成/签约   ARG0 = the parties, ARG1 = the agreement (type, quoted title)
     主持 / 出席 / 讲话 …  ARG0 = who chaired, attended or spoke
 
-The frames only name spans; the parties and persons are the names the rules already found
-inside those spans, so a frame and a rule that state the same fact give the same fact.
+The frames only name spans; the parties are the list inside ARG0 read as the rules read
+lists (``kg.extract.parties``), the persons the names the rules found inside ARG0, so a frame
+and a rule that state the same fact give the same fact.
 """
 from __future__ import annotations
 
 import re
 
 from kg.extract.agreements import AgreementMention, agreement_type
+from kg.extract.parties import list_parties
 from kg.extract.view import Name, SentView
 from kg.vocab import vocab
 
@@ -37,7 +39,8 @@ def srl_agreements(view: SentView) -> list[AgreementMention]:
         pred = _local(view, frame.get("predicate") or (0, 0))
         if not pred or not _SIGN.match(view.text[pred[0]:pred[1]]):
             continue
-        parties = _names_in(view, frame.get("ARG0"), ("organization", "place"))
+        arg0 = _local(view, frame.get("ARG0")) if frame.get("ARG0") else None
+        parties = list_parties(view, *arg0) if arg0 else []  # members the rules did not name too
         obj = _local(view, frame.get("ARG1")) if frame.get("ARG1") else None
         if len(parties) < 2 or not obj:
             continue

@@ -1,0 +1,145 @@
+"""Agreement rules on hand-written sentences (not from the seed or the dev articles):
+parties by their place in a list, elided subjects, several agreements per sentence,
+signings named as nouns, and the event and date they belong to."""
+from __future__ import annotations
+
+import pytest
+
+from kg.annotate import annotate, get_backend
+from kg.extract import extract
+from kg.link import link
+from kg.read import read_text
+
+
+@pytest.fixture(scope="module")
+def lac():
+    return get_backend("lac")
+
+
+def run(text: str, lac, date: str = "2024-05-20"):
+    return link(extract(annotate(read_text(text, "case.txt", meta={"date": date}), lac)))
+
+
+def agreements(doc):
+    return [(a.type, frozenset(a.parties)) for a in doc.facts.agreements]
+
+
+def test_agreement_party_named_only_by_its_place_in_the_list(lac):
+    doc = run("会上，贵州大学与地方国有企业、中国版权协会等单位签署了数据流通合作协议。", lac)
+    [a] = doc.facts.agreements
+    assert set(a.parties) == {"贵州大学", "地方国有企业", "中国版权协会"}  # not "单位"
+    assert a.title == "数据流通合作协议"
+
+
+def test_agreement_collective_party_in_a_signing_ceremony_name(lac):
+    doc = run("福建省与中央企业战略合作协议签约仪式在福州举行。", lac)
+    [a] = doc.facts.agreements
+    assert a.type == "战略合作协议"
+    assert set(a.parties) == {"福建", "中央企业"}  # the province named as the place is
+    assert a.event and a.event.endswith("战略合作协议签约仪式")
+
+
+def test_agreement_bare_signing_ceremony_belongs_to_the_article_event(lac):
+    text = "6月8日，2024智慧交通博览会在武汉开幕。会上，湖北交投集团与百度举行了战略合作签约仪式。"
+    [a] = run(text, lac).facts.agreements
+    assert (a.type, set(a.parties)) == ("战略合作协议", {"湖北交投集团", "百度"})
+    assert a.event == "2024智慧交通博览会" and a.date == "2024-06-08"
+
+
+def test_agreement_subject_elided_in_the_same_sentence(lac):
+    doc = run("昆明市政府近日召开数字经济推进会，并与阿里巴巴集团签署战略合作协议。", lac)
+    [a] = doc.facts.agreements
+    assert len(a.parties) == 2 and "阿里巴巴集团" in a.parties
+    assert any(p.startswith("昆明市") and p.endswith("政府") for p in a.parties)
+
+
+def test_agreement_subject_from_the_previous_sentence(lac):
+    doc = run("武汉大学今年加快推进校企合作。学校还与小米科技有限责任公司签订人才培养协议。", lac)
+    assert agreements(doc) == [("协议", frozenset({"武汉大学", "小米科技有限责任公司"}))]
+
+
+def test_agreement_both_sides_refer_to_the_last_pair(lac):
+    doc = run("5月9日，厦门大学与海康威视数字技术股份有限公司举行工作会谈。双方签署了科研合作备忘录。", lac)
+    [a] = doc.facts.agreements
+    assert set(a.parties) == {"厦门大学", "海康威视数字技术股份有限公司"} and a.type == "合作备忘录"
+
+
+def test_agreement_several_types_after_one_verb(lac):
+    doc = run("会上，天津大学与南开大学签署了人才培养合作协议和科研合作备忘录。", lac)
+    pair = frozenset({"天津大学", "南开大学"})
+    assert sorted(agreements(doc)) == sorted([("合作协议", pair), ("合作备忘录", pair)])
+
+
+def test_agreement_each_of_a_list_with_one_body(lac):
+    doc = run("天津大学、南开大学与天津市人民政府分别签署合作协议。", lac)
+    assert {p for _, p in agreements(doc)} == {frozenset({"天津大学", "天津市人民政府"}),
+                                              frozenset({"南开大学", "天津市人民政府"})}
+
+
+def test_agreement_place_and_date_before_the_verb_are_no_parties(lac):
+    doc = run("吉林大学与长春理工大学昨天（4月2日）在长春正式签订合作备忘录。", lac)
+    [a] = doc.facts.agreements
+    assert set(a.parties) == {"吉林大学", "长春理工大学"} and a.date == "2024-04-02"
+
+
+def test_agreement_body_the_tagger_takes_for_a_person(lac):
+    doc = run("8月3日，安必平与华为签署合作协议。", lac)
+    [a] = doc.facts.agreements
+    assert set(a.parties) == {"安必平", "华为"}
+
+
+def test_agreement_persons_sign_for_bodies_named_in_the_title(lac):
+    doc = run("会谈后，王刚与李明共同签署了浙江省人大与福建省人大合作协议。", lac)
+    [a] = doc.facts.agreements
+    assert set(a.parties) == {"浙江省人大", "福建省人大"}
+
+
+def test_agreement_restated_after_a_headline_is_one_agreement(lac):
+    text = "总台与西泠印社签署战略合作框架协议。中央广播电视总台与西泠印社昨天（3月1日）签署战略合作框架协议。"
+    [a] = run(text, lac).facts.agreements
+    assert "中央广播电视总台" in a.parties and a.date == "2024-03-01"
+
+
+def test_agreement_on_its_own_day_is_not_at_the_article_event(lac):
+    text = "5月12日，2024数字城市峰会在成都举行。5月15日，四川大学与腾讯云计算有限公司签订合作协议。"
+    [a] = run(text, lac).facts.agreements
+    assert a.event is None and a.date == "2024-05-15"
+
+
+@pytest.mark.parametrize("text", [
+    "农业、能源、服务贸易等领域的签约和对接项目增长较快。",
+    "两国元首共同签署了联合声明。",
+    "雄安新区与150所高校签订共建引才工作站合作意向书。",
+    "自协定签署以来，双边贸易快速增长。",
+])
+def test_agreement_not_without_two_parties(lac, text):
+    assert run(text, lac).facts.agreements == []
+
+
+def test_agreement_srl_frame_reads_its_party_list_like_the_rules(lac):
+    text = "今天签署合作协议的是南京大学和中央企业。"
+    doc = annotate(read_text(text, "case.txt"), lac)
+    sent = next(doc.sentences)
+
+    def span(s):
+        i = doc.text.index(s)
+        return (i, i + len(s))
+    sent.srl = [{"predicate": span("签署"), "ARG0": span("南京大学和中央企业"), "ARG1": span("合作协议")}]
+    [a] = link(extract(doc)).facts.agreements
+    assert set(a.parties) == {"南京大学", "中央企业"}
+
+
+@pytest.mark.parametrize("text", [
+    "会上，总台与希腊多家机构签署合作协议。",  # a counted collective after the name
+    "会上，18家民营企业与金融机构签署合作协议。",
+    "27日，叙利亚和黎巴嫩四国农业部长签署了谅解备忘录。",
+])
+def test_agreement_counted_or_titled_members_are_no_parties(lac, text):
+    assert all(len(a.parties) >= 2 and not any(p.endswith(("部长", "机构", "民营企业")) for p in a.parties)
+               for a in run(text, lac).facts.agreements)
+
+
+@pytest.mark.parametrize("text", ["8月3日，安必平宣布与华为签署合作协议。", "8月3日，安必平携手华为签署合作协议。"])
+def test_agreement_first_party_before_an_announcing_verb_or_xieshou(lac, text):
+    [a] = run(text, lac).facts.agreements
+    assert set(a.parties) == {"安必平", "华为"}
