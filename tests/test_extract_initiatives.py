@@ -1,0 +1,187 @@
+"""Count-named initiatives and their parts, on sentences written for these tests."""
+from __future__ import annotations
+
+import pytest
+
+from kg.annotate import annotate, get_backend
+from kg.extract import extract
+from kg.extract.counted import cn_number
+from kg.extract.ordinals import ordinal_parts
+from kg.link import link
+from kg.read import read_text
+
+
+@pytest.fixture(scope="module")
+def lac():
+    return get_backend("lac")
+
+
+def run(text: str, lac):
+    doc = read_text(text, "case.txt", meta={"date": "2024-03-01"})
+    return link(extract(annotate(doc, lac)))
+
+
+def inits(doc) -> dict:
+    return {e.name: e for (k, _), e in doc.entities.items() if k == "initiative"}
+
+
+def parts(doc, name: str) -> list[str]:
+    return [doc.entities[("initiative", c)].name for c in inits(doc)[name].components]
+
+
+@pytest.mark.parametrize("s,n", [("一", 1), ("十", 10), ("十一", 11), ("二十", 20), ("二十三", 23), ("12", 12),
+                                 ("百", 0)])
+def test_cn_number(s, n):
+    assert cn_number(s) == n
+
+
+def test_initiatives_ordinal_parts_in_the_sentences_after(lac):
+    text = ("市政府部署了五方面重点任务。一是完善城乡公共交通网络。加快建设换乘枢纽。二是提升数字治理水平。"
+            "三是壮大智能网联汽车产业，培育龙头企业。四是强化数据安全保障。五是深化区域开放合作。"
+            "六是做好宣传。")
+    doc = run(text, lac)
+    assert inits(doc)["五方面重点任务"].count == 5
+    assert parts(doc, "五方面重点任务") == ["完善城乡公共交通网络", "提升数字治理水平", "壮大智能网联汽车产业",
+                                     "强化数据安全保障", "深化区域开放合作"]
+
+
+def test_initiatives_bracketed_ordinals_stop_when_another_list_begins(lac):
+    text = ("全区将实施三大工程。\n\n（一）乡村道路提质工程。\n\n要做好规划。\n\n（二）农村电网改造工程。\n\n"
+            "（一）加强组织领导。")
+    doc = run(text, lac)
+    assert parts(doc, "三大工程") == ["乡村道路提质工程", "农村电网改造工程"]
+
+
+def test_initiatives_no_parts_when_no_ordinal_follows_soon(lac):
+    text = "会议明确了四项重点任务。会议要求各部门抓好落实。会后召开了座谈会。大家畅所欲言。一是加强沟通。"
+    assert parts(run(text, lac), "四项重点任务") == []
+
+
+def test_initiatives_parts_after_the_name_in_the_same_sentence(lac):
+    doc = run("该区打造三大平台：产业服务平台、人才服务平台和金融服务平台。", lac)
+    assert parts(doc, "三大平台") == ["产业服务平台", "人才服务平台", "金融服务平台"]
+
+
+def test_initiatives_grouped_counts_add_up(lac):
+    doc = run("全市构建一中心四体系，即城市运行中心和感知体系、指挥体系、处置体系、评价体系。", lac)
+    assert inits(doc)["一中心四体系"].count == 5
+    assert parts(doc, "一中心四体系") == ["城市运行中心", "感知体系", "指挥体系", "处置体系", "评价体系"]
+
+
+def test_initiatives_plus_count_with_parts_counted_after(lac):
+    text = ("今年展会设置“1+4”板块，与“未来城市”主题展区、智慧出行新体验、绿色能源新动力、"
+            "健康生活新图景、数字治理新效能4个板块。")
+    doc = run(text, lac)
+    assert inits(doc)["“1+4”板块"].count == 5
+    assert parts(doc, "“1+4”板块") == ["“未来城市”主题展区", "智慧出行新体验", "绿色能源新动力", "健康生活新图景",
+                                     "数字治理新效能"]
+
+
+def test_initiatives_partial_list_before_with_deng(lac):
+    doc = run("方案明确了城市更新行动、老旧小区改造等十二个专项工程。", lac)
+    assert inits(doc)["十二个专项工程"].count == 12
+    assert parts(doc, "十二个专项工程") == ["城市更新行动", "老旧小区改造"]
+
+
+def test_initiatives_subject_and_verb_are_no_part(lac):
+    doc = run("江苏实施扩大有效投资、激发消费潜力等六大行动。", lac)
+    assert parts(doc, "六大行动") == ["扩大有效投资", "激发消费潜力"]
+
+
+def test_initiatives_quoted_parts_side_by_side(lac):
+    doc = run("论坛设置“开放与合作”“创新与发展”“安全与治理”三大板块。", lac)
+    assert [p.strip("“”") for p in parts(doc, "三大板块")] == ["开放与合作", "创新与发展", "安全与治理"]
+
+
+def test_initiatives_parts_listed_after_an_uncounted_name(lac):
+    doc = run("“城市眼”智能感知系统由视频感知、物联感知和数据汇聚等模块组成。", lac)
+    [name] = [n for n in inits(doc) if n.endswith("智能感知系统")]
+    assert parts(doc, name) == ["视频感知", "物联感知", "数据汇聚"]
+
+
+@pytest.mark.parametrize("text", ["党的二十大报告提出了新要求。", "这是第三大平台。", "全省建成30个应用场景。",
+                                  "建设三个平台。"])
+def test_initiatives_counts_that_name_nothing(text, lac):
+    assert not [e for e in inits(run(text, lac)).values() if e.count]
+
+
+def test_initiatives_quoted_counted_slogan_without_a_building_verb(lac):
+    found = inits(run("全体干部要牢记“三个务必”，坚定“两个确保”，地方干部践行“三个到位”。", lac))
+    assert {"“三个务必”", "“两个确保”", "“三个到位”"} <= set(found)
+
+
+def test_ordinal_parts_markers():
+    assert ordinal_parts("一是加强统筹，二是完善机制；三是强化保障。") == [(1, "加强统筹"), (2, "完善机制"), (3, "强化保障")]
+    assert ordinal_parts("（二）推进数据共享。") == [(2, "推进数据共享")]
+    assert ordinal_parts("第三，扩大开放。") == [(3, "扩大开放")]
+    assert ordinal_parts("2.建设算力网络") == [(2, "建设算力网络")]
+    assert ordinal_parts("他说，第三，没有标记") == []  # 第三 inside a sentence is no item marker
+
+
+def test_initiatives_colon_list_items_of_counted_measures(lac):
+    doc = run("省里出台四项措施：稳定外贸订单；扩大居民消费，释放潜力；优化营商环境；加强就业服务。下一步将加强督查。", lac)
+    assert parts(doc, "四项措施") == ["稳定外贸订单", "扩大居民消费", "优化营商环境", "加强就业服务"]
+
+
+def test_initiatives_counted_with_de_and_ordinals_in_the_same_sentence(lac):
+    doc = run("方案从三个方面的重点任务作出部署，一是建设算力网络，二是推动数据共享，三是培育数字产业。", lac)
+    assert parts(doc, "三个方面的重点任务") == ["建设算力网络", "推动数据共享", "培育数字产业"]
+
+
+def test_initiatives_title_nested_in_a_title(lac):
+    found = inits(run("市政府印发《贯彻〈数字经济促进条例〉实施细则》。", lac))
+    assert "数字经济促进条例" in found
+
+
+def test_initiatives_longest_of_overlapping_names(lac):
+    found = inits(run("全力推进国家重大战略服务保障区建设。", lac))
+    assert "国家重大战略服务保障区" in found and "国家重大战略" not in found
+
+
+def test_initiatives_verb_right_before_the_head(lac):
+    found = inits(run("上级要求建立区域合作推进机制。", lac))
+    assert "区域合作推进机制" in found
+
+
+def test_initiatives_zone_the_tagger_calls_a_place(lac):
+    assert "自贸试验区" in inits(run("扎实推进自贸试验区建设。", lac))
+
+
+@pytest.mark.parametrize("text,bad", [
+    ("他在市中心的购物中心购物。", "购物中心"),
+    ("要推进应急管理体系和能力现代化。", "推进应急管理体系"),
+    ("该省计划投资十亿元。", "该省计划"),
+    ("大家一起想办法。", "想办法"),
+    ("在多边贸易框架下开展合作。", "多边贸易框架"),
+    ("公司发布了城市自动驾驶解决方案。", "城市自动驾驶解决方案"),
+    ("这是重大国家战略。", "重大国家战略"),
+    ("入驻知名跨境电商平台。", "知名跨境电商平台"),
+])
+def test_initiatives_names_that_are_none(text, bad, lac):
+    assert bad not in inits(run(text, lac))
+
+
+def test_initiatives_quoted_slogan_counts_parts_in_the_next_sentence(lac):
+    doc = run("全市推行“三个到位”。一是人员到位。二是经费到位。三是责任到位。", lac)
+    assert parts(doc, "“三个到位”") == ["人员到位", "经费到位", "责任到位"]
+
+
+def test_initiatives_policy_documents_in_title_marks(lac):
+    found = inits(run("国务院印发《关于加强数字政府建设的指导意见》和《城市数据安全管理办法》，并发布《智慧社区建设指南》。", lac))
+    assert {"《关于加强数字政府建设的指导意见》", "《城市数据安全管理办法》", "《智慧社区建设指南》"} <= set(found)
+    assert "建设指南" not in found and "指南" not in found
+
+
+@pytest.mark.parametrize("text,name,found", [
+    ("机身加固可保护核心硬件系统免受冲击。", "核心硬件系统", False),
+    ("全市要打造统一的城市数据底座。", "城市数据底座", True),
+    ("加快建设城市运行中心。", "城市运行中心", True),
+])
+def test_initiatives_bare_short_noun_phrases_are_no_names(text, name, found, lac):
+    assert (name in inits(run(text, lac))) is found
+
+
+def test_initiatives_parts_as_list_bullets(lac):
+    text = "会议明确三项重点任务：\n\n- 推进数据共享\n\n- 完善基层治理\n\n- 强化安全保障\n\n会议还听取了汇报。"
+    assert parts(run(text, lac), "三项重点任务") == ["推进数据共享", "完善基层治理", "强化安全保障"]
+    assert ordinal_parts("- 推进数据共享") == [(0, "推进数据共享")]
