@@ -48,3 +48,52 @@ def year_near(doc: Document, offset: int) -> int | None:
     lo, hi = (art.start, art.end) if art else (0, len(doc.text))
     years = [(abs(m.start() - offset), int(m.group(1))) for m in _YEAR.finditer(doc.text, lo, hi)]
     return min(years)[1] if years else None
+
+
+#: a day without its month: "2日下午", "12日在京召开", "新华社北京2日电" (not "每月15日", "3日内")
+_DAY = re.compile(r"(?<![\d月年日每])(3[01]|[12]\d|0?[1-9])\s*[日号](?=上午|下午|晚|早|凌晨|中午|电|，|,|在|于|召开|举行|举办|"
+                  r"开幕|闭幕|启幕|至|到|—|-|起|出席|主持|会见|考察|发布|签署|上线|正式)")
+_RELATIVE = {"今天": 0, "今日": 0, "日前": 0, "近日": 0, "当天": 0, "昨天": -1, "昨日": -1}
+
+
+def parse_iso(value: str | None) -> _dt.date | None:
+    """"2025-10-29" -> date; None for year-less ("--10-29") or missing values."""
+    if not value or value.startswith("--"):
+        return None
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def resolve_day(text: str, ref: _dt.date | None, *, past_only: bool = True) -> str | None:
+    """A day stated without its month ("2日下午") in the month of ``ref`` (the latest date
+    stated, or the article's); with ``past_only`` (``ref`` is the article's date) in the month
+    before when that day is still to come."""
+    m = _DAY.search(text)
+    if not m or ref is None:
+        return None
+    day = int(m.group(1))
+    y, mo = ref.year, ref.month
+    if past_only and day > ref.day + 1:  # a report speaks of days past: "28日" in an article of the 2nd
+        y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
+    try:
+        return _dt.date(y, mo, day).isoformat()
+    except ValueError:
+        return None
+
+
+def relative_day(word: str, ref: _dt.date | None) -> str | None:
+    """"今天"/"日前"/"近日" -> the article's day, "昨天" -> the day before; None without a date."""
+    if ref is None or word not in _RELATIVE:
+        return None
+    return (ref + _dt.timedelta(days=_RELATIVE[word])).isoformat()
+
+
+_RANGE = re.compile(r"[日号]\s*(?:至|到|—|－|-|~|～)\s*(?:(?:1[0-2]|0?[1-9])\s*月\s*)?(?:3[01]|[12]\d|0?[1-9])\s*[日号]")
+
+
+def is_range(text: str) -> bool:
+    """The text states a span of days ("7月1日至3日", "6月16日-17日"), whose first day is only
+    a bound for an event held within it."""
+    return bool(_RANGE.search(text))

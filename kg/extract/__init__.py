@@ -11,12 +11,15 @@ import re
 from kg import dates
 from kg.document import (AgreementFact, Article, Document, EntityFact, Facts, IndicatorFact, RoleFact,
                          Span)
-from kg.extract.agreements import body_pair, find_agreements
-from kg.extract.events import EventMention, find_events, find_roles, part_of_event
+from kg.extract.agreements import SigningContext, ceremony_event, find_agreements, on_site
+from kg.extract.ordinals import OpenCount, colon_list
+from kg.extract.events import EventMention, find_events, part_of_event
+from kg.extract.roles import RoleMention, find_roles, signatories, signing_parties
 from kg.extract.initiatives import find_initiatives
 from kg.extract.names import find_names, parent_org, visited_venues
 from kg.extract.numbers import find_numbers
 from kg.extract.posts import byline_posts, find_posts
+from kg.extract.post_titles import title_categories
 from kg.extract.srl import srl_agreements, srl_roles
 from kg.extract.view import Name, SentView, org_categories
 from kg.vocab import vocab
@@ -25,6 +28,15 @@ __all__ = ["extract"]
 
 _SAME_DAY = re.compile(r"当天|当日|同日|同一天")
 _AT_MEETING = re.compile(r"^(?:在)?(?:会上|会议上|会议期间|会中)")
+#: an event only cited, not reported: "贯彻党的二十大精神", "按照X会议部署"
+_CITED = re.compile(r"^(?:和|及|、)?[^，。；]{0,12}?(?:精神|以来|决策部署|部署|要求|确定|提出)")
+#: a time coarser than a day: the article's date is no better guess for it
+_VAGUE_TIME = re.compile(r"(?:19|20)\d{2}年|\d{1,2}月|[上中下]旬|月[底初末]|年[底初末]|[春夏秋冬]季|[本下上]月|[本下上]周|"
+                         r"明年|年内|月内|将于|将在|即将|拟于|计划于")
+#: "会议地点：X", "活动地点：X": the venue stated on a line of its own
+_VENUE_LINE = re.compile(r"(?:(?:^|[。；\s])(?:会议|活动|论坛|举办|大会)?地点[：:]|主?会场设在)\s*([^，。；\s]{2,40})")
+#: "新华社北京7月2日电": the city the report is filed from
+_DATELINE = re.compile(r"^(?:[^，。：]{0,12}?社)?([\u4e00-\u9fff]{2,4}?)(?:(?:\d{1,2}月)?\d{1,2}日)?电")
 #: a sentence opening with a bare noun that refers back to a body: "论坛由…担任…", "该联盟将…"
 _BARE = re.compile(r"[“\"]?(?:该|本)?([\u4e00-\u9fff]{2,3}?)(?=由|将|是|已|现|目前|共|设|自|下设)")
 
@@ -44,31 +56,63 @@ class _Article:
         for v in self.views:
             find_names(v)
         self.events = [find_events(v) for v in self.views]
+        self.signing_main = False  # the main event is a signing named after its parties
         self.main, self.main_date = self._main_event()
         self.last_date: str | None = None  # the latest date stated so far ("同日" refers to it)
         self.pair = None  # the last two bodies named together ("双方" refers to them)
         self.orgs_seen: list[str] = []  # organizations named so far, in order
         self.last_held: str | None = None  # the latest event said to be held ("会上" refers to it)
+        self.placed: set[str] = set()  # events given a place by a sentence
+        self.prev_held: str | None = None  # the event the sentence before says is held
+        self.held_here = False
+        self.dated: set[str] = set()  # events given a day by a sentence
+        self.spans: dict[str, tuple] = {}  # event -> (first day, evidence) of a span of days
+        self.counting = OpenCount()  # a count-named initiative whose parts the next sentences number
 
     # ------------------------------------------------------------ context
     def _main_event(self) -> tuple[str | None, str | None]:
         """The article's main event: the first one said to be held on a stated date, else the
-        first said to be held (a headline: "上海召开…大会"), else the first named."""
+        first said to be held (a headline: "上海召开…大会"), else the first named that is not
+        only cited ("贯彻党的二十大精神")."""
         held, first = None, None
         for v, evs in zip(self.views, self.events):
             for e in evs:
                 if not e.name:
                     continue
-                date = self.date(v)
+                date = self.date(v) or self._relative_date(e)
                 if e.held and date:
                     return e.name, date
                 held = held or (e.held and (e.name, date))
-                first = first or (e.name, date)
-        return held or first or (None, None)
+                if not _CITED.match(v.text[e.end:]) and e.type != "Congress":
+                    first = first or (e.name, date)
+        return held or first or self._signing_main()
+
+    def _signing_main(self) -> tuple[str | None, str | None]:
+        """An article about a signing that names no event: its ceremony ("出席签约仪式"), named
+        after the parties that sign ("A与B签约仪式"), is the main event."""
+        cue = next(((v, e) for v, evs in zip(self.views, self.events) for e in evs if e.signing and not e.name), None)
+        signers = next(((v, p) for v in self.views for p in [signing_parties(v)] if p), None)
+        if not cue or not signers:
+            return None, None
+        v, e = cue
+        name = "与".join(n.text for n in signers[1][:3]) + v.text[e.start:e.end]
+        self.signing_main = True
+        return name, self.date(v) or self.date(signers[0])
 
     def date(self, view: SentView) -> str | None:
-        """The date the sentence states, its year from the document or the nearest stated year."""
-        return dates.resolve_date(view.text, year_hint=dates.year_near(self.doc, view.sent.start))
+        """The date the sentence states, its year from the document or the nearest stated year;
+        a day alone ("2日下午") takes its month from the latest date stated or the article's."""
+        found = dates.resolve_date(view.text, year_hint=dates.year_near(self.doc, view.sent.start))
+        if found:
+            return found
+        stated = dates.parse_iso(getattr(self, "last_date", None))
+        if stated:
+            return dates.resolve_day(view.text, stated, past_only=False)
+        return dates.resolve_day(view.text, self.article.date or self.doc.date)
+
+    def _relative_date(self, e: EventMention) -> str | None:
+        """"今天/日前/近日召开" → the article's date, "昨天" → the day before it."""
+        return dates.relative_day(e.relative, self.article.date or self.doc.date) if e.relative else None
 
     def topic(self, view: SentView, evs: list[EventMention]) -> str | None:
         """The body the sentence is about: one it says is founded, or the latest body named
@@ -83,13 +127,14 @@ class _Article:
 
     def _event_for(self, view: SentView, evs: list[EventMention], pos: int) -> str | None:
         """The event a statement at ``pos`` is about: the last one named before it in the
-        sentence; for "会上"/"会议期间", the latest event said to be held; else the main one."""
+        sentence; for "会上"/"会议期间", the latest event said to be held; else the one the sentence
+        before says is held, else the main one."""
         named = [e for e in evs if e.name and e.end <= pos]
         if named:
             return named[-1].name
         if self.last_held and _AT_MEETING.search(view.text):
             return self.last_held
-        return self.main
+        return self.prev_held or self.main  # the sentence goes on about the event just held
 
     # ------------------------------------------------------------ facts
     def run(self) -> None:
@@ -103,6 +148,7 @@ class _Article:
                     self.entity("organization", p.org, ev, categories={"Media"})
         for view, evs in zip(self.views, self.events):
             self.sentence(view, evs)
+        self._close_events()
 
     def entity(self, kind, name, evidence, **kw) -> None:
         self.facts.entities.append(EntityFact(kind, name, evidence, **kw))
@@ -126,9 +172,9 @@ class _Article:
                 self.entity(n.kind, n.text, ev)
         posts, orgs = find_posts(view, self.topic(view, evs))
         self.facts.posts.extend(posts)
-        for org_text, name, _ in orgs:
-            if name is None:
-                self.entity("organization", org_text, ev, categories=org_categories(org_text),
+        for org_text, name, title in orgs:
+            if name is None:  # a body only a post names: a company when its title is a company's
+                self.entity("organization", org_text, ev, categories=org_categories(org_text) or title_categories(title),
                             part_of=parent_org(org_text))
         self._events(view, evs)
         self._roles(view, evs)
@@ -147,44 +193,113 @@ class _Article:
         for s, e, _ in visited_venues(view.text):  # "欢迎莅临X参会": the article's event is at X
             if self.main and not any(x.name for x in evs):
                 self.entity("event", self.main, ev, place=view.text[s:e])
+                self.placed.add(self.main)
+        span = dates.is_range(view.text)
+        self.prev_held = self.last_held if self.held_here else None
+        self.held_here = any(e.name and e.held for e in evs)
         for e in evs:
-            if not e.name:
-                continue
-            held = e.held
-            if held:
+            when = date if e.held else None
+            vague = e.held and not date and self._relative_date(e)  # "近日": unless a sentence says
+            own = e.name or self._hosts_event(e)
+            name = own or (e.held and (when or e.place) and (self.last_held or self.main))
+            if not name:
+                continue  # a generic noun that says nothing new of the event it refers to
+            if (span and when) or vague:  # "7月1日至3日…召开": the first day, unless a sentence says which
+                self.spans.setdefault(name, (when or vague, ev))
+                when = None
+            elif when:
+                self.dated.add(name)
+            if e.name and e.held:
                 self.last_held = e.name
-            self.entity("event", e.name, ev, categories={e.type}, part_of=parents.get(e.name),
-                        date=date if held else None, place=e.place if held else None,
-                        aliases={e.alias} if e.alias else set())
-            if held and e.place and e.place not in {x.name for x in evs if x.name}:
+            self.entity("event", name, ev, categories={e.type} if own else set(),
+                        part_of=parents.get(e.name), date=when, place=e.place if e.held else None,
+                        aliases={e.alias} if e.alias and e.name else set())
+            if e.held and e.place and e.place not in {x.name for x in evs if x.name}:
                 self.entity("place", e.place, ev)
+                self.placed.add(name)
+
+    def _hosts_event(self, e: EventMention) -> str | None:
+        """A generic signing ceremony in an article with no main event is named after its hosts
+        ("A与B签约仪式"); with one, it is part of the main event."""
+        return e.hosts if e.hosts and not (self.last_held or self.main) else None
+
+    def _close_events(self) -> None:
+        """What the article as a whole says of its events: the first day of a span of days for
+        an event no sentence dates; for the main event, held and given no place, the venue line
+        ("地点：X") or the dateline's city ("新华社北京7月2日电"); given no day, the article's."""
+        if self.signing_main:  # the parties of what was signed at it are its signatories
+            for a in self.facts.agreements:
+                if a.event == self.main:
+                    self.facts.roles += [RoleFact(a.event, p, "organization", "signatory", a.evidence) for p in a.parties]
+            self.entity("event", self.main, self.views[0].evidence, categories={"Ceremony"}, date=self.main_date)
+        for name, (day, ev) in self.spans.items():
+            if name not in self.dated:
+                self.entity("event", name, ev, date=day)
+                self.dated.add(name)
+        held = next((v for v, evs in zip(self.views, self.events)
+                     for e in evs if e.held and e.name == self.main), None)
+        if not self.main or held is None:
+            return
+        if self.main not in self.placed:
+            where = next(((v.evidence, m.group(1).strip()) for v in self.views for m in [_VENUE_LINE.search(v.text)] if m), None)
+            m = _DATELINE.match(self.views[0].text)
+            where = where or (m and (self.views[0].evidence, m.group(1)))
+            if where:
+                self.entity("event", self.main, where[0], place=where[1])
+                self.entity("place", where[1], where[0])
+        day = self.article.date or self.doc.date
+        if self.main not in self.dated and not self.main_date and day and not _VAGUE_TIME.search(held.text):
+            self.entity("event", self.main, held.evidence, date=day.isoformat())
 
     def _roles(self, view: SentView, evs: list[EventMention]) -> None:
         seen = set()
-        for agent, role in find_roles(view) + srl_roles(view):
-            if (agent.text, role) in seen:
+        for r in find_roles(view) + [RoleMention(a, role) for a, role in srl_roles(view)]:
+            if (r.agent.text, r.role) in seen:
                 continue  # a frame and a rule stating the same role give one fact
-            seen.add((agent.text, role))
-            # "曹立军主持召开市委常委会会议", "在A期间举办的B上演讲": the (last) event the clause goes on
-            # to name, else the last one before
-            ahead = [e for e in evs if e.name and e.start >= agent.end
-                     and not re.search(r"[，。；,;]", view.text[agent.end:e.start])]
-            event = ahead[-1].name if ahead else self._event_for(view, evs, agent.start)
-            if event:
-                kind = agent.kind if agent.kind != "place" else "organization"
-                if agent.kind == "place":
-                    self.entity("organization", agent.text, view.evidence,
-                                categories={"GovernmentBody"}, also_place=True)
-                self.facts.roles.append(RoleFact(event, agent.text, kind, role, view.evidence))
+            seen.add((r.agent.text, r.role))
+            self._role(view, r.agent, r.role, self._role_event(view, evs, r))
+        for party, e in signatories(view, evs):
+            self._role(view, party, "signatory", e.name or self._hosts_event(e) or self._event_for(view, evs, e.start))
+
+    def _role_event(self, view: SentView, evs: list[EventMention], r: RoleMention) -> str | None:
+        """The event the verb names as its object ("出席X签约仪式"), else the (last) event the
+        clause goes on to name ("曹立军主持召开市委常委会会议"), else the one before."""
+        if r.verb_end is not None:
+            obj = next((e for e in evs if 0 <= e.start - r.verb_end <= 2
+                        and re.fullmatch(r"了?", view.text[r.verb_end:e.start])), None)
+            if obj is not None and obj.name:
+                return obj.name
+        ahead = [e for e in evs if e.name and e.start >= r.agent.end
+                 and not re.search(r"[，。；,;]", view.text[r.agent.end:e.start])]
+        return ahead[-1].name if ahead else self._event_for(view, evs, r.agent.start)
+
+    def _role(self, view: SentView, agent: Name, role: str, event: str | None) -> None:
+        if not event:
+            return
+        kind = agent.kind if agent.kind != "place" else "organization"
+        if agent.kind == "place":
+            self.entity("organization", agent.text, view.evidence, categories={"GovernmentBody"},
+                        also_place=True)
+        elif kind == "organization" and not view.name_at(agent.start, agent.end):
+            self.entity("organization", agent.text, view.evidence, categories=org_categories(agent.text))
+        self.facts.roles.append(RoleFact(event, agent.text, kind, role, view.evidence))
 
     def _agreements(self, view: SentView, evs: list[EventMention]) -> None:
-        rules = find_agreements(view, self.pair)
-        self.pair = body_pair(view) or self.pair
+        ctx = self.__dict__.setdefault("_signing", SigningContext())  # "双方", elided subjects
+        rules = find_agreements(view, ctx)
+        ctx.after(view)
         found = {frozenset(p.text for p in a.parties) for a in rules}
         frames = [a for a in srl_agreements(view) if frozenset(p.text for p in a.parties) not in found]
+        stated = self.date(view)
         for a in rules + frames:
-            event = self._event_for(view, evs, len(view.text))
-            date = self.date(view) or (self.main_date if event and event == self.main else None) \
+            event = ceremony_event(a, evs)  # "" names a ceremony of the article's event
+            if event == "":
+                event = self.main
+            elif event is None:
+                event = self._event_for(view, evs, a.end or len(view.text))
+                if event == self.main and stated and stated != self.main_date and not on_site(view.text):
+                    event = None  # signed on a day of its own, not at the article's event
+            date = stated or (self.main_date if event and event == self.main else None) \
                 or (self.last_date if _SAME_DAY.search(view.text) else None)
             parties = []
             for p in a.parties:
@@ -192,12 +307,19 @@ class _Article:
                 if p.kind == "place":
                     self.entity("organization", p.text, view.evidence, categories={"GovernmentBody"},
                                 also_place=True)
-            self.facts.agreements.append(AgreementFact(a.type, parties, view.evidence, a.title, date, event))
+                elif not view.name_at(p.start, p.end, "organization"):  # a party named by its place in a list
+                    self.entity("organization", p.text, view.evidence, categories=org_categories(p.text))
+            ctx.record(AgreementFact(a.type, parties, view.evidence, a.title, date, event), self.facts.agreements)
 
     def _initiatives(self, view: SentView, inits) -> None:
+        self.counting.feed(view.text)  # "一是A。" continues the enumeration of an earlier name
         for i in inits:
-            self.entity("initiative", i.name, view.evidence, categories={i.kind}, count=i.count,
-                        components=list(i.components))
+            fact = EntityFact("initiative", i.name, view.evidence, categories={i.kind}, count=i.count,
+                              components=list(i.components))
+            self.facts.entities.append(fact)
+            if i.count and not i.components:  # "八方面重点任务。一是A。…二是B。"
+                self.counting.open(fact.components, i.count, semi=colon_list(view.text[i.end:]))
+                self.counting.feed(view.text, after=i.end)
 
     def _numbers(self, view: SentView) -> None:
         for n in find_numbers(view, now=dates.year_near(self.doc, view.sent.start)):

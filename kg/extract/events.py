@@ -1,33 +1,54 @@
-"""Events (meetings, forums, ceremonies), their date, place and parent event; roles in them.
+"""Events (meetings, forums, ceremonies), their date, place and parent event.
 
 An event name ends with an event noun (推进会, 论坛, 颁奖仪式, 全会 …) and extends left over
 name-like tokens, quotes and a leading year ("2025世界城市日智慧城市论坛",
-"“建设安全可靠韧性城市”论坛"). A generic or anaphoric noun ("本次论坛", "会议", "平行论坛")
-is no name: it refers to the article's main event — the first event the article says was
-held (举行/召开/举办/成立).
+"“建设安全可靠韧性城市”论坛"); named as the object of 召开/举行/出席/参观 … it runs from the
+verb to the noun with all its modifiers ("主持召开推进X改革开放领导小组会议"). A party
+congress is named by its ordinal ("党的二十大", "十九大"). A generic or anaphoric noun
+("本次论坛", "会议", "平行论坛", "战略合作签约仪式") is no name: it refers to the article's
+main event. Roles in events are found by ``kg.extract.roles``.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from kg.vocab import vocab
-from kg.extract.view import Name, SentView, clean_name
+from kg.extract.event_spans import name_start, place_words, subject_start
+from kg.extract.view import SentView, clean_name
 
-HELD = re.compile(r"^(?:[^，。；]{0,3}?(?:在|于)([^，。；]{1,40}?))?(?:当天|当日|同日|同期|日前|近日|今天|今日|昨天|昨日)?"
-                  r"(?:上午|下午|晚上|晚间)?(?:成功|隆重|正式|顺利)?(?:召开|举行|举办|开幕|开班|成立|揭幕|启动)")
+_DAY = r"(?:(?:(?:19|20)\d{2}年)?(?:1[0-2]|0?[1-9])月)?(?:3[01]|[12]\d|0?[1-9])[日号]"
+_REL = r"(?:当天|当日|同日|同期|日前|近日|今天|今日|昨天|昨日)"
+HELD = re.compile(r"^(?:(?:将|也|已|还|均|都|正|再次)?于?" + _REL + "?[（(]?" + _DAY + "(?:(?:至|到|-|—)" + _DAY
+                  + ")?[）)]?(?:上午|下午|晚上|晚间)?)?"
+                  r"(?:[^，。；]{0,3}?(?:在|于)([^，。；]{1,40}?))?(?:当天|当日|同日|同期|日前|近日|今天|今日|昨天|昨日)?"
+                  r"(?:上午|下午|晚上|晚间)?(?:成功|隆重|正式|顺利)?"
+                  r"(?:召开|举行|举办|开幕|开班|开营|成立|揭幕|启幕|启动|拉开序幕|拉开帷幕|闭幕|落幕|落下帷幕|圆满结束)(?!前夕|前|之前|之际|在即)")
 #: kinds of activity listed, not events: "组织高端峰会、前沿专题研讨会、国际交流等形式的活动"
 _KINDS = re.compile(r"^(?:、[^，。；、]{1,12})*等(?:形式|方式|类型|活动|多种)")
-_YEAR_LEAD = re.compile(r"^(?:19|20)\d{2}(?:年度?)?")
-_ORDINAL = re.compile(r"^[第首]|^[一二三四五六七八九十两\d]+(?:大|届|次)?$")
-_PARTY = "党的"
 _LEAD_VERBS = r"(?:组织|举办|召开|参加|出席|举行|开展|推动|筹办)"
 #: "（简称“数博会”）", "（以下简称“行动计划”）": a short name given right after the full one
-ALIAS = re.compile(r"[（(](?:以下)?简称[“\"]?([^”\"（）()]{1,12})[”\"]?[）)]")
-_VENUE_AFTER = re.compile(r"中心|室|厅|馆|楼|大厦")
+ALIAS = re.compile(r"[（(](?:(?:以下)?简称[“\"]?([^”\"（）()]{1,12})[”\"]?|([A-Z][A-Za-z0-9&·\-]{1,15}))[）)]")
+_VENUE_AFTER = re.compile(r"中心|室|厅|馆|楼|大厦|永久会址|会址|旧址|秘书处")
 FOUNDED = re.compile(r"^”?(?:正式|宣布)?成立")
 #: a body founded in the text's own time: "X正式成立" (not "成立于1990年", "成立以来", "成立后")
 FOUNDING = re.compile(r"^”?(?:正式|宣布|揭牌)?成立(?!于|以来|至今|之初|之后|后|时|的|了?\d)")
+#: a party congress named by its ordinal: 党的二十大, 十九大精神
+_CONGRESS = re.compile(r"(?:党的)?(?:十[一二三四五六七八九]|二十[一二三四五六七八九]?)大"
+                       r"(?=精神|以来|报告|代表|召开|闭幕|开幕|胜利|和|及|、|上|，|。|确定|提出|部署|作出|以及|强调|的)"
+                       r"|党的[一二三四五六七八九十]{1,3}大")
+#: the ceremony that opens or closes an event is that event: "X大会开幕式" is X大会
+_OPENING = re.compile(r"(?:开幕式|闭幕式|开幕会|闭幕会|开幕仪式)$")
+#: a signing ceremony named only by what is signed: "战略合作签约仪式", "项目集中签约仪式"
+_SIGNING = re.compile(r"^(?:[一二三四五六七八九十\d]+个?)?(?:全面|深化|战略|项目|框架|集中|重点|合作|协议|现场|"
+                      r"招商|投资|重大|产业|校地|政企|银企|校企|共建)*(?:签约|签署|签字)(?:仪式|会|活动)$")
+#: "作为全球…领域顶级峰会，X…": a description of what follows, not a name
+_APPOSITION = re.compile(r"作为[^，。；]{0,3}$")
+#: "X论坛由A主办，3日在B开幕": who organizes it comes between the name and where it is held
+_ORGANIZED = re.compile(r"^[，,]?由[^。；]{1,60}?(?:联合|共同)?(?:主办|承办|指导|发起)[，,]?")
+#: "在X出席", "出席了": the event that follows took place
+_ATTENDED = re.compile(r"(?:在([^，。；]{1,20}?))?(?:出席|参加|列席|参观)了?$")
 
 
 @dataclass
@@ -40,67 +61,153 @@ class EventMention:
     place: str | None = None
     alias: str | None = None  # "（简称“数博会”）" right after the name
     founded: str | None = None  # the body whose founding this event is ("X正式成立")
+    relative: str | None = None  # "日前", "今天" …: a day relative to the article's date
+    signing: bool = False  # a ceremony at which agreements are signed
+    hosts: str | None = None  # "A与B签约仪式": the name of a generic signing held by named bodies
+
+
+@functools.lru_cache(maxsize=1)
+def _PROVINCE_ABBRS() -> set[str]:
+    return {abbr for abbr, _ in vocab().provinces.values()}
+
+
+@functools.lru_cache(maxsize=1)
+def _noun_pattern() -> re.Pattern:
+    nouns = sorted(vocab().event_nouns, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, nouns)))
 
 
 def find_events(view: SentView) -> list[EventMention]:
-    v = vocab()
-    text = view.text
+    """The events the sentence names or refers to, left to right."""
     out: list[EventMention] = []
-    nouns = sorted(v.event_nouns, key=len, reverse=True)
     taken: list[tuple[int, int]] = []
-    for m in re.finditer("|".join(map(re.escape, nouns)), text):
-        end = m.end()
-        noun = m.group(0)
-        if end < len(text) and text[end] in "长员":  # 会长, 会员: not events
-            continue
-        k = view.token_at(end - 1)
-        if k is not None and view.tokens[k][1] > end and view.tokens[k][2] in {"LOC", "ORG", "nz", "n"}:
-            continue  # 会议|中心: the noun is inside a longer name
-        k0 = view.token_at(m.start())
-        if k0 is None or view.tokens[k0][2] in {"v", "vd"} and view.tokens[k0][0] < m.start():
-            start = m.start()  # 出席会议 is one verb token
-        else:  # the noun's own tokens count whatever their tags (推进/v 会/v)
-            start = min(view.expand_left(k0, years=True), m.start())
-        if start >= 2 and text[start - 2:start] == _PARTY:
-            start -= 2
-        name = clean_name(text[start:end])
-        start = end - len(name)
-        if any(a <= start and end <= b for a, b in taken):
-            continue
-        if start and text[start - 1] == "暨" and out and out[-1].end == start - 1:
-            prev = out.pop()  # A发布会暨B论坛 is one event
-            taken.pop()
-            start = prev.start
-            name = text[start:end]
-        lead = re.match(_LEAD_VERBS, name)
-        if lead and len(name) - lead.end() >= 4:
-            name, start = name[lead.end():], start + lead.end()
-        generic = _generic(name, noun)
-        if _VENUE_AFTER.match(text, end):
-            continue  # 会议|中心, 会议|室: the noun names a venue
-        after = text[end:]
-        short = ALIAS.match(after)
-        after = after[short.end():] if short else after
-        if _KINDS.match(text[end:]):
-            continue
-        if FOUNDED.match(after):
-            continue  # a forum or alliance that is founded is a body, found by the name rules
-        held = HELD.match(after)
-        held_before = re.search(r"(?:在([^，。；]{1,30}?))?(?:举行|召开|举办|主办)(?:了|的)?$", text[:start])
-        if generic and held_before and not re.search(r"(?:本次|此次|这次|该)$", text[:start]):
-            name = _hosts_name(view, held_before.start(), name)  # 省政府与华为…举行工作会谈
-            generic = name is None
-        em = EventMention(start, end, None if generic else name, v.event_nouns[noun],
-                          bool(held or held_before))
-        em.alias = short.group(1) if short else None
-        where = (held and held.group(1)) or (held_before and held_before.group(1)) or None
-        if where and not re.search(r"(?:期间|之际|前后|上|中)$", where) and not v.event_noun(where):
-            em.place = clean_name(where)
-        out.append(em)
-        taken.append((start, end))
+    for m in list(_noun_pattern().finditer(view.text)) + list(_CONGRESS.finditer(view.text)):
+        em = _mention(view, m, out, taken)
+        if em is not None:
+            out.append(em)
+            taken.append((em.start, em.end))
+    out.sort(key=lambda e: e.start)
     out += founding_events(view)
     # a name inside a longer one is part of it ("…擂台赛新一代…颁奖仪式")
     return [e for e in out if not any(o is not e and o.start <= e.start and e.end <= o.end for o in out)]
+
+
+def _mention(view: SentView, m: re.Match, out: list, taken: list) -> EventMention | None:
+    """The event whose noun (or congress ordinal) is matched by ``m``, or None when it is none."""
+    v, text = vocab(), view.text
+    end, noun = m.end(), m.group(0)
+    congress = noun not in v.event_nouns
+    if not congress and _not_event_noun(view, m):
+        return None
+    start, as_object = (m.start(), False) if congress else name_start(view, m.start(), end)
+    q = text.rfind("“", 0, m.start())
+    if text[end:end + 1] == "”" and 0 <= q and m.start() - q <= 20 and "”" not in text[q:m.start()]:
+        start, end = min(start, q), end + 1  # "“双城圆桌”": the quotation is the name
+    name = clean_name(text[start:end])
+    start = end - len(name)
+    if any(a <= start and end <= b for a, b in taken):
+        return None
+    if start and text[start - 1] == "暨" and out and out[-1].end == start - 1:
+        prev = out.pop()  # A发布会暨B论坛 is one event
+        taken.pop()
+        start, name = prev.start, text[prev.start:end]
+    lead = None if as_object else re.match(_LEAD_VERBS, name)
+    if lead and len(name) - lead.end() >= 4:
+        name, start = name[lead.end():], start + lead.end()
+    after = text[end:]
+    short = ALIAS.match(after)
+    after = after[short.end():] if short else after
+    if not as_object and (HELD.match(after) or after.startswith("暨")):  # "A会暨B论坛…召开" too
+        subject = subject_start(view, start)
+        if subject is not None:
+            start, name = subject, text[subject:end]
+    name, start = _after_conjunction(name, start)
+    if _KINDS.match(text[end:]) or FOUNDED.match(after) or _VENUE_AFTER.match(text, end):
+        return None  # kinds of activity; a founded forum is a body; 会议|中心 names a venue
+    if _APPOSITION.search(text[:start]) and after.startswith("，"):
+        return None
+    opening = _OPENING.search(name)
+    if opening and v.event_noun(name[:opening.start()]):
+        name = name[:opening.start()]  # "X大会开幕式" is X大会
+        noun = v.event_noun(name)
+    em = EventMention(start, end, name, "Congress" if congress else v.event_nouns[noun],
+                      alias=short and (short.group(1) or short.group(2)))
+    return _held(view, em, after, noun)
+
+
+def _not_event_noun(view: SentView, m: re.Match) -> bool:
+    """会长, 会员, 会议|中心: the matched noun is part of another word."""
+    end, text = m.end(), view.text
+    if end < len(text) and text[end] in "长员":
+        return True
+    k = view.token_at(end - 1)
+    return k is not None and view.tokens[k][1] > end and view.tokens[k][2] in {"LOC", "ORG", "nz", "n"}
+
+
+def _held(view: SentView, em: EventMention, after: str, noun: str) -> EventMention | None:
+    """Fill whether, where and when (relative day) the event is said to be held; decide whether
+    its name is generic (a reference to the main event) or the name of its hosts."""
+    text = view.text
+    held = HELD.match(_ORGANIZED.sub("", after, count=1))
+    hosted = re.search(r"(?:在([^，。；]{1,30}?))?(?:举行|召开|举办|主办|组织)(?:了|的)?$", text[:em.start])
+    held_before = hosted or _ATTENDED.search(text[:em.start])  # one attends what takes place
+    generic = _generic(em.name, noun) if em.type != "Congress" else False
+    em.signing = bool(_SIGNING.match(em.name)) or "签约" in em.name or "签署" in em.name
+    if _SIGNING.match(em.name):
+        generic = True  # hosts of a signing ceremony are its signatories (kg.extract.roles)
+        em.hosts = hosted and _hosts_name(view, hosted.start(), em.name)
+    elif generic and hosted and not re.search(r"(?:本次|此次|这次|该)$", text[:em.start]):
+        em.name = _hosts_name(view, hosted.start(), em.name)  # 省政府与华为…举行工作会谈
+        generic = em.name is None
+    if not generic and em.name.endswith("活动") and not _named_activity(view, em):
+        return None  # 地下活动, 民俗活动: an activity needs a name of its own
+    em.name = None if generic else em.name
+    at_event = em.type != "Congress" and re.search(r"在$", text[:em.start]) and re.match(r"(?:上|期间)[，,]", text[em.end:])
+    em.held = bool(held or held_before or at_event)  # "在X论坛上，…": it took place
+    em.place = _where(view, em, held, held_before, hosted)
+    rel = re.search(r"日前|近日|今天|今日|昨天|昨日", (held.group(0) if held else "") + text[:em.start])
+    em.relative = rel.group(0) if rel and em.held else None
+    return em
+
+
+def _where(view: SentView, em: EventMention, held, held_before, hosted) -> str | None:
+    """The place of "X在Y举行", "在Y召开X", "在Y出席X", "Y举办X" (the city that hosts it)."""
+    text = view.text
+    where, at = None, -1
+    if held and held.group(1):
+        where, at = held.group(1), text.find(held.group(1), em.end)
+    elif held_before and held_before.group(1):
+        where, at = held_before.group(1), held_before.start(1)
+    elif hosted:
+        city = next((n for n in view.names if n.kind == "place" and n.end <= hosted.start() and
+                     re.fullmatch(r"(?:今天|今日|近日|日前|\d{1,2}日|上午|下午|正式|隆重|成功|将|也|还)*", text[n.end:hosted.start()])
+                     and text.rfind("，", 0, hosted.start()) < n.start), None)
+        where, at = (city.text, city.start) if city and not text[:city.start].endswith("在") else (None, -1)
+    if where:
+        where = place_words(view, at, where)
+    if where and not re.search(r"(?:期间|之际|前后|上|中)$", where) and not vocab().event_noun(where):
+        return clean_name(where)
+    return None
+
+
+def _after_conjunction(name: str, start: int) -> tuple[str, int]:
+    """"党的十九大和十九届历次全会": the name after the last event it lists."""
+    pat = re.compile(f"(?:{_noun_pattern().pattern}|{_CONGRESS.pattern})[和及、与]")
+    last = None
+    for m in pat.finditer(name):
+        last = m
+    if last is None or len(name) - last.end() < 2:
+        return name, start
+    return name[last.end():], start + last.end()
+
+
+def _named_activity(view: SentView, em: EventMention) -> bool:
+    """An activity with a name: quoted, led by a year, an ordinal or a place or body."""
+    name = em.name
+    if re.search(r"[“\"《]|^(?:19|20)\d{2}|^第|^首届", name) or "主场" in name:
+        return True
+    return any(n.kind in ("place", "organization") and em.start <= n.start and n.end < em.end
+               for n in view.names)
 
 
 def founding_events(view: SentView) -> list[EventMention]:
@@ -116,11 +223,21 @@ def founding_events(view: SentView) -> list[EventMention]:
 
 
 def _hosts_name(view: SentView, verb_start: int, noun: str) -> str | None:
-    """A generic event held by named bodies is named after them: "A与B工作会谈"."""
-    clause_start = max(view.text.rfind(c, 0, verb_start) for c in "，,。；") + 1
-    hosts = [n.text for n in view.names if n.kind == "organization" and clause_start <= n.start
-             and n.end <= verb_start]
-    return "与".join(hosts[:3]) + noun if hosts else None
+    """A generic event held by named bodies is named after them: "A与B工作会谈". The hosts are
+    the bodies listed (与/和/同/、) right before the verb, not a venue ("在X")."""
+    text = view.text
+    clause_start = max(text.rfind(c, 0, verb_start) for c in "，,。；：:") + 1
+    bodies = [n for n in view.names if n.kind == "organization" and clause_start <= n.start
+              and n.end <= verb_start and text[n.start - 1:n.start] != "在"]
+    bodies = [n for n in bodies if not any(o is not n and o.start <= n.start and n.end <= o.end for o in bodies)]
+    hosts: list = []
+    for n in bodies:
+        if hosts and not re.fullmatch(r"[与和同、]", text[hosts[-1].end:n.start]):
+            hosts = []  # a new list begins
+        hosts.append(n)
+    if hosts and not re.fullmatch(r"[^，。；]{0,12}", text[hosts[-1].end:verb_start]):
+        hosts = []
+    return "与".join(h.text for h in hosts[:3]) + noun if hosts else None
 
 
 def _generic(name: str, noun: str) -> bool:
@@ -129,8 +246,12 @@ def _generic(name: str, noun: str) -> bool:
     head = re.sub(r"^[一二三四五六七八九十两\d]+大?", "", head)
     if not head:
         return True
-    if head in v.generic_event_words:
-        return True
+    if head in v.generic_event_words or head in v.event_nouns:
+        return True  # "本次论坛", "论坛会议"
+    if re.fullmatch(r"[\u4e00-\u9fff]", head) and head not in _PROVINCE_ABBRS():
+        return True  # "落实好论坛成果": one character is no name (but 京交会-like 沪…)
+    if re.search(r"历次|历届|各届|每次|每届|多次", head):
+        return True  # "十九届历次全会": several events, none named
     return any(head.startswith(w) for w in ("本次", "此次", "这次", "本届", "该")) or bool(
         re.fullmatch(r"[一二三四五六七八九十两\d]+大?(?:平行|分|主)?", head))
 
@@ -146,72 +267,3 @@ def part_of_event(view: SentView, events: list[EventMention]) -> list[tuple[str,
             if re.search(r"(组成部分|之一|期间|分论坛|系列活动)", between) and len(between) < 40:
                 pairs.append((b.name, a.name))
     return pairs
-
-
-# ------------------------------------------------------------------ roles
-
-_GAP = re.compile(r"^(?:则|也|还|随后|同时)?(?:在[^，。；]{0,25}?(?:上|中|时))?(?:作了?|进行了?|发表了?|就[^，。；]{1,25}?)?$")
-
-
-def find_roles(view: SentView) -> list[tuple[Name, str]]:
-    """(agent, role) pairs stated in the sentence."""
-    v = vocab()
-    text = view.text
-    out: list[tuple[Name, str]] = []
-    hits = []
-    for verb, role, mode in v.role_verbs:
-        for m in re.finditer(re.escape(verb), text):
-            if any(s <= m.start() < e for s, e, *_ in hits):
-                continue
-            hits.append((m.start(), m.end(), role, mode))
-    hits.sort()
-    prev_end, prev_agents = 0, []
-    for s, e, role, mode in hits:
-        if not _verb_use(view, s, e):
-            continue
-        region = (prev_end, s)
-        agents = [n for n in view.names_of("person") if region[0] <= n.start and n.end <= s]
-        if mode == "subject":
-            agents = [a for a in agents[-1:] if _GAP.match(text[a.end:s])]
-        elif role == "speaker" and not agents and "发言" in text[s:e]:
-            agents = _body_list(view, s)
-        if not agents and prev_agents and re.fullmatch(r"[^，。；]{0,6}[并和及]", text[prev_end:s]):
-            agents = prev_agents
-        out.extend((a, role) for a in agents)
-        prev_end, prev_agents = e, agents
-    return out
-
-
-def _body_list(view: SentView, verb_start: int) -> list[Name]:
-    """Bodies listed right before the verb: "A、B,C、D作了发言"."""
-    text = view.text
-    pos = verb_start
-    m = re.search(r"(?:作了?|进行了?)$", text[:pos])
-    if m:
-        pos = m.start()
-    bodies = [n for n in view.names if n.kind in ("organization", "place")]
-    out = []
-    while True:
-        prev = [n for n in bodies if n.end == pos]
-        if not prev:
-            break
-        n = max(prev, key=lambda n: n.end - n.start)
-        out.insert(0, n)
-        pos = n.start
-        if pos > 0 and text[pos - 1] in "、，,和及与":
-            pos -= 1
-        else:
-            break
-    return out
-
-
-def _verb_use(view: SentView, s: int, e: int) -> bool:
-    """The role word is used as a verb (出席会议并讲话), not a noun (重要讲话)."""
-    before = view.text[max(0, s - 2):s]
-    if before.endswith(("重要", "的")):
-        return False
-    k = view.token_at(s)
-    if k is None:
-        return True
-    pos = view.tokens[k][2]
-    return pos in {"v", "vn", "vd"} or before.endswith(("作", "了", "作了", "发表"))
