@@ -69,8 +69,8 @@ def compare_backends(path, nlp_a: str, nlp_b: str, lines: bool = False):
     from .annotate.compare import compare, summary
     from .read import read_file
 
-    a = annotate(read_file(path, lines=lines), get_backend(nlp_a))
-    b = annotate(read_file(path, lines=lines), get_backend(nlp_b))
+    a = annotate(read_file(path, lines=lines), get_backend(nlp_a), ner=False)  # the backends alone
+    b = annotate(read_file(path, lines=lines), get_backend(nlp_b), ner=False)
     found = compare(a, b)
     return [d.to_row() for d in found], summary(found)
 
