@@ -3,6 +3,8 @@
 # make bench  build throughput on a generated 1 MB corpus (bench/results/build.json)
 # make quality  extraction P/R/F1 on ../shared/eval/dev, together and per article (bench/results/quality.json)
 # make docs   HTML documentation of the ontology (pyLODE) into docs/ontology/
+# make gazetteers  regenerate kg/data/gazetteer/*.tsv from the jionlp, jieba and companynameparser packages
+# make model  retrain the entity recognizer (kg/data/models/ner.crfsuite) from ../shared/data, fixed seed
 # Each target creates .venv from nothing on first use; a stamp file keeps later runs from
 # reinstalling until pyproject.toml or setup.py change.
 
@@ -11,7 +13,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench quality docs install clean
+.PHONY: demo test bench quality docs model gazetteers install clean
 
 install: $(STAMP)
 
@@ -35,6 +37,15 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/build.py
+
+# the source packages are needed only here, never at run time
+gazetteers: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[gazetteers]'
+	$(BIN)/python scripts/gazetteers.py
+
+# CLUENER2020 train, 90/10 split by a fixed seed; held-out figures into bench/results/ner.json
+model: $(STAMP)
+	$(BIN)/python scripts/train_ner.py --data ../shared/data/cluener/train.jsonl
 
 quality: $(STAMP)
 	$(BIN)/python bench/quality.py

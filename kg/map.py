@@ -1,12 +1,30 @@
 """Document -> RDF: the only module that knows RDF.
 
-One source document becomes one named graph (``graph_iri(doc.id)``), so a document can be
-retracted with ``DROP GRAPH``.  Entities and facts are looked up by canonical name
-(``doc.entities[(kind, key_of(name))]``); a name with no entity is minted anyway, never
-dropped.  Every entity and fact node carries ``prov:wasDerivedFrom`` to one evidence node
-per span: an ``oa:TextQuoteSelector`` + ``oa:TextPositionSelector`` with the sentence text
-(``oa:exact``), code-point offsets (``oa:start``/``oa:end``), the source document
-(``dcterms:source``) and the article that holds it (``kg:inArticle``).
+One source document writes two named graphs, so that the union of all graphs is a set (no
+triple in two graphs) and still says, per document, what supports each statement:
+
+- its own graph (``graph_iri(doc.id)``): what only this document can say -- the source
+  document and its articles, the evidence nodes, indicators (minted from the document id),
+  and every ``prov:wasDerivedFrom`` link from an entity or fact to this document's evidence;
+- the shared graph (``SHARED_GRAPH``): every statement about a node minted from a canonical
+  key (entities, posts, event roles, agreements, concepts, OWL-Time nodes) -- types, labels,
+  ``org:heldBy``/``org:postIn``, dates, places, parts.  Any document naming 李强's post writes
+  the same triples there, and a store keeps each of them once, however many documents repeat
+  it (over the union, one post is one solution, and COUNT counts posts, not mentions).
+
+The rule is one test: a triple goes to the document's graph when its subject is the
+document's own (``_Mapper.local``) or its predicate is ``prov:wasDerivedFrom``. ``DROP GRAPH``
+of a document removes its evidence, articles and provenance links; nodes that no remaining
+document supports are then found by ``RETRACT_UNSUPPORTED`` (docs/ARCHITECTURE.md, "Named
+graphs").  Each shard holds both graphs of its document, so a store loaded from the remaining
+shards is the exact graph without it.
+
+Entities and facts are looked up by canonical name (``doc.entities[(kind, key_of(name))]``);
+a name with no entity is minted anyway, never dropped.  Every entity and fact node carries
+``prov:wasDerivedFrom`` to one evidence node per span: an ``oa:TextQuoteSelector`` +
+``oa:TextPositionSelector`` with the sentence text (``oa:exact``), code-point offsets
+(``oa:start``/``oa:end``), the source document (``dcterms:source``) and the article that holds
+it (``kg:inArticle``).
 
 Integers are xsd:integer (not xsd:nonNegativeInteger): stores such as Oxigraph canonicalize
 derived integer types to xsd:integer, and the shapes must hold after a round trip.
@@ -49,8 +67,29 @@ def mint(kind: str, key: str) -> URIRef:
     return ID[f"{kind}/{digest}"]
 
 
+#: the named graph holding, once per build, the statements every document may repeat
+SHARED_GRAPH = GRAPH["shared"]
+
+#: SPARQL Update run after ``DROP GRAPH`` of documents: removes from the shared graph every
+#: entity or fact that no remaining document supports (no ``prov:wasDerivedFrom`` left in any
+#: graph), and the statements pointing at it; concepts and OWL-Time nodes stay
+RETRACT_UNSUPPORTED = """PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX kg: <https://w3id.org/citykg/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX schema: <https://schema.org/>
+DELETE { GRAPH <%(g)s> { ?n ?p ?o . ?s ?q ?n } }
+WHERE {
+  GRAPH <%(g)s> {
+    VALUES ?c { kg:Fact schema:Person org:Organization schema:Place kg:Initiative schema:Event }
+    ?n a ?c .
+  }
+  FILTER NOT EXISTS { GRAPH ?any { ?n prov:wasDerivedFrom ?evidence } }
+  GRAPH <%(g)s> { { ?n ?p ?o } UNION { ?s ?q ?n } }
+}""" % {"g": SHARED_GRAPH}
+
+
 def graph_iri(doc_id: str) -> URIRef:
-    """The named graph holding all statements of one source document."""
+    """The named graph holding what only one source document says (evidence, articles, links)."""
     return GRAPH["doc/" + quote(doc_id, safe="")]
 
 
@@ -86,16 +125,19 @@ def _zh(text: str) -> Literal:
 
 
 class _Mapper:
-    """Writes one document into one named graph."""
+    """Writes one document into its own graph ``g`` and the build's shared graph ``shared``."""
 
-    def __init__(self, doc: Document, graph: Graph):
-        self.doc, self.g = doc, graph
+    def __init__(self, doc: Document, graph: Graph, shared: Graph):
+        self.doc, self.g, self.shared = doc, graph, shared
         self.doc_node = mint("document", doc.id)
+        #: nodes only this document mints (document, articles, evidence, indicators)
+        self.local = {self.doc_node}
 
     # ------------------------------------------------------------ helpers
     def add(self, s, p, o):
         if o is not None:
-            self.g.add((s, p, o))
+            own = s in self.local or p == PROV.wasDerivedFrom
+            (self.g if own else self.shared).add((s, p, o))
 
     def label(self, node, name: str):
         self.add(node, RDFS.label, _zh(name))
@@ -104,6 +146,7 @@ class _Mapper:
     def evidence(self, node, spans):
         for span in spans:
             ev = evidence_iri(self.doc.id, span.start, span.end)
+            self.local.add(ev)
             self.add(node, PROV.wasDerivedFrom, ev)
             if (ev, RDF.type, KG.Evidence) in self.g:
                 continue
@@ -122,7 +165,9 @@ class _Mapper:
         return None
 
     def article_iri(self, a: Article) -> URIRef:
-        return mint("article", f"{self.doc.id}#{a.start}")
+        node = mint("article", f"{self.doc.id}#{a.start}")
+        self.local.add(node)
+        return node
 
     def concept(self, kind: str, scheme, name: str, lang: str = "zh") -> URIRef:
         node = mint(kind, key_of(name))
@@ -287,6 +332,7 @@ class _Mapper:
         spans = [f.evidence]
         key = f"{self.doc.id}|{f.evidence.start}-{f.evidence.end}|{f.label}|{f.value}|{f.unit}|{f.surface}"
         node = mint("indicator", key)
+        self.local.add(node)
         for cls in (KG.Indicator, KG.Fact, SDO.QuantitativeValue):
             self.add(node, RDF.type, cls)
         self.add(node, SDO.value, _decimal(f.value))
@@ -327,10 +373,11 @@ def _bind(g):
 
 
 def document_dataset(doc: Document) -> Dataset:
-    """All statements of one document in one named graph, ``graph_iri(doc.id)``."""
+    """All statements of one document: its own graph ``graph_iri(doc.id)`` and its part of the
+    shared graph ``SHARED_GRAPH`` (see the module's docstring)."""
     ds = Dataset()
     _bind(ds)
-    _Mapper(doc, ds.graph(graph_iri(doc.id))).run()
+    _Mapper(doc, ds.graph(graph_iri(doc.id)), ds.graph(SHARED_GRAPH)).run()
     return ds
 
 
@@ -361,5 +408,5 @@ def metadata_graph(info: dict) -> Graph:
     return g
 
 
-__all__ = ["mint", "graph_iri", "evidence_iri", "date_literal", "document_dataset",
+__all__ = ["mint", "graph_iri", "SHARED_GRAPH", "RETRACT_UNSUPPORTED", "evidence_iri", "date_literal", "document_dataset",
            "metadata_graph", "KIND_CLASS"]

@@ -6,8 +6,9 @@
     export(build_dir, fmt, output)   BUILD/graph.trig as ttl | nt | trig | nq | jsonld
     queries_dir(), list_queries(), read_query(name_or_path)   the research questions of queries/
 
-The default graph of every query is the union of the named graphs (one per source document),
-as in ``kg serve``. pyoxigraph is imported on first use only.
+The default graph of every query is the union of the named graphs, as in ``kg serve``: one
+graph per source document (its evidence) and the shared graph (kg.map.SHARED_GRAPH) holding
+each statement about an entity or fact once, so the union is a set and COUNT counts things. pyoxigraph is imported on first use only.
 """
 from __future__ import annotations
 
@@ -121,7 +122,7 @@ def plain(term):
 
 
 def read_quads(*sources: Path, nquads: bytes = b"") -> list:
-    """The quads of RDF files (format from the suffix) and of ``nquads``, parsed by pyoxigraph.
+    """The distinct quads of RDF files (format from the suffix) and of ``nquads``, parsed by pyoxigraph.
 
     Outputs are serialized from parsed quads, not from the store: pyoxigraph's store keeps
     integers of derived types as xsd:integer ("3"^^xsd:nonNegativeInteger comes back as 3).
@@ -133,7 +134,9 @@ def read_quads(*sources: Path, nquads: bytes = b"") -> list:
     parsed = [parse(path=str(p), format=RdfFormat.from_extension(p.suffix.lstrip("."))) for p in sources]
     if nquads:
         parsed.append(parse(nquads, format=RdfFormat.N_QUADS))
-    return list(chain.from_iterable(parsed))
+    # each shard carries its document's part of the shared graph (kg.map.SHARED_GRAPH): a quad
+    # that many shards repeat is kept once, in first-seen order, as a store would keep it
+    return list(dict.fromkeys(chain.from_iterable(parsed)))
 
 
 def union_triples(quads) -> list:

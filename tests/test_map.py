@@ -1,21 +1,32 @@
-"""kg.map: one named graph per document, deterministic IRIs, evidence on every node."""
+"""kg.map: a document's own graph (evidence) and the shared graph (entities and facts, once),
+deterministic IRIs, evidence on every node."""
 from __future__ import annotations
 
 import os
 
 import pytest
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg.document import Document, EntityFact, Facts, PostFact, Span, key_of
-from kg.map import date_literal, document_dataset, evidence_iri, graph_iri, metadata_graph, mint
+from kg.map import (SHARED_GRAPH, date_literal, document_dataset, evidence_iri, graph_iri, metadata_graph,
+                    mint)
 from kg.ns import DCTERMS, KG, OA, ORG, PROV, RDF, RDFS, SDO, XSD
 
 GOLDEN = os.path.join(os.path.dirname(__file__), "golden", "map_small.trig")
 
 
 def _named_graphs(ds: Dataset):
-    return [g for g in ds.graphs() if len(g) and g.identifier != ds.default_graph.identifier]
+    return sorted((g for g in ds.graphs() if len(g) and g.identifier != ds.default_graph.identifier),
+                  key=lambda g: str(g.identifier))
+
+
+def _union(ds: Dataset) -> Graph:
+    """All the document's statements, whichever graph holds them."""
+    g = Graph()
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        g.add((s, p, o))
+    return g
 
 
 def test_map_mint_deterministic_and_scoped_by_kind():
@@ -25,10 +36,42 @@ def test_map_mint_deterministic_and_scoped_by_kind():
     assert str(a).startswith("https://w3id.org/citykg/id/person/") and len(str(a).rsplit("/", 1)[1]) == 16
 
 
-def test_map_one_named_graph_per_document(small_doc, small_dataset):
+def test_map_document_graph_and_shared_graph(small_doc, small_dataset):
     graphs = _named_graphs(small_dataset)
-    assert [g.identifier for g in graphs] == [graph_iri(small_doc.id)]
+    assert [g.identifier for g in graphs] == [graph_iri(small_doc.id), SHARED_GRAPH]
     assert len(small_dataset.default_graph) == 0
+
+
+def test_map_no_triple_in_two_graphs(small_dataset):
+    own, shared = _named_graphs(small_dataset)
+    assert not set(own) & set(shared)
+
+
+def test_map_document_graph_holds_evidence_and_its_own_nodes(small_doc, small_dataset):
+    own, shared = _named_graphs(small_dataset)
+    person, post = mint("person", key_of("袁家军")), shared.value(mint("person", key_of("袁家军")), ORG.holds)
+    # identity once, in the shared graph; the document's support for it in its own graph
+    for triple in ((person, RDF.type, SDO.Person), (person, RDFS.label, Literal("袁家军", lang="zh")),
+                   (post, ORG.heldBy, person), (post, RDF.type, ORG.Post)):
+        assert triple in shared and triple not in own
+    assert any(own.objects(post, PROV.wasDerivedFrom)) and not any(shared.objects(post, PROV.wasDerivedFrom))
+    # the document, its articles, evidence nodes and indicators are the document's own
+    local = {mint("document", small_doc.id)} | set(own.subjects(RDF.type, KG.Evidence))
+    local |= set(own.subjects(RDF.type, SDO.NewsArticle)) | set(own.subjects(RDF.type, KG.Indicator))
+    assert len(local) > 10
+    assert {s for s in shared.subjects()} & local == set()
+    assert {p for s, p, o in own if s not in local} == {PROV.wasDerivedFrom}
+
+
+def test_map_two_documents_repeat_shared_triples_not_evidence(make_doc):
+    from dataclasses import replace
+
+    one = document_dataset(make_doc())
+    two = document_dataset(replace(make_doc(), path="other.txt", id="other.txt"))
+    shared = [set(ds.graph(SHARED_GRAPH)) for ds in (one, two)]
+    assert shared[0] == shared[1]  # a store keeps these once, however many documents say them
+    own = [set(_named_graphs(ds)[0]) for ds in (one, two)]
+    assert not own[0] & own[1]
 
 
 def test_map_deterministic_across_runs(make_doc):
@@ -38,7 +81,7 @@ def test_map_deterministic_across_runs(make_doc):
 
 
 def test_map_every_fact_and_entity_has_evidence(small_doc, small_dataset):
-    g = _named_graphs(small_dataset)[0]
+    g = _union(small_dataset)
     nodes = set(g.subjects(RDF.type, KG.Fact))
     for cls in (SDO.Person, ORG.Organization, SDO.Place, SDO.Event, KG.Initiative):
         nodes |= set(g.subjects(RDF.type, cls))
@@ -54,7 +97,7 @@ def test_map_every_fact_and_entity_has_evidence(small_doc, small_dataset):
 
 
 def test_map_post_offsets_point_at_the_sentence(small_doc, small_dataset):
-    g = _named_graphs(small_dataset)[0]
+    g = _union(small_dataset)
     person = mint("person", key_of("袁家军"))
     post = g.value(person, ORG.holds)
     assert g.value(post, ORG.heldBy) == person
@@ -65,7 +108,7 @@ def test_map_post_offsets_point_at_the_sentence(small_doc, small_dataset):
 
 
 def test_map_missing_entity_is_minted_not_dropped(small_dataset):
-    g = _named_graphs(small_dataset)[0]
+    g = _union(small_dataset)
     wang = mint("person", key_of("王炯"))
     assert (wang, RDF.type, SDO.Person) in g
     assert (wang, RDFS.label, Literal("王炯", lang="zh")) in g
@@ -74,7 +117,7 @@ def test_map_missing_entity_is_minted_not_dropped(small_dataset):
 
 
 def test_map_categories_dates_counts(small_dataset):
-    g = _named_graphs(small_dataset)[0]
+    g = _union(small_dataset)
     assert (mint("organization", key_of("中共重庆市委")), RDF.type, KG.PartyBody) in g
     event = mint("event", key_of("数字重庆建设推进会"))
     assert g.value(event, DCTERMS.date) == Literal("2025-10-29", datatype=XSD.date)
@@ -101,7 +144,7 @@ def test_map_also_place_and_unknown_names():
 
     doc.entities[("organization", key_of("两江新区"))] = Entity(
         "organization", key_of("两江新区"), "两江新区", evidence=[Span(0, 7)], also_place=True)
-    g = _named_graphs(document_dataset(doc))[0]
+    g = _union(document_dataset(doc))
     org = mint("organization", key_of("两江新区"))
     assert (org, RDF.type, SDO.Place) in g and (org, RDF.type, ORG.Organization) in g
     assert (mint("organization", key_of("某委员会")), RDF.type, ORG.Organization) in g
@@ -120,8 +163,9 @@ def _lines(g) -> str:
     return "\n".join(sorted(" ".join(x.n3() for x in t) for t in g))
 
 
-def test_map_matches_golden_trig(small_dataset):
-    got = _named_graphs(small_dataset)[0]
+@pytest.mark.parametrize("which", ["document", "shared"])
+def test_map_matches_golden_trig(small_dataset, which):
+    got = _named_graphs(small_dataset)[0 if which == "document" else 1]
     if os.environ.get("KG_UPDATE_GOLDEN") == "1" or not os.path.exists(GOLDEN):
         if os.environ.get("KG_UPDATE_GOLDEN") != "1":
             pytest.fail(f"{GOLDEN} missing; run with KG_UPDATE_GOLDEN=1 to write it")
