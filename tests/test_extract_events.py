@@ -258,3 +258,18 @@ def test_persons_signing_for_both_sides(lac):
     doc = run(text, lac)
     signed = {a for e, a, r in roles(doc) if r == "signatory"}
     assert {"王建国", "李明"} <= signed
+
+
+def test_at_the_event_site_dates_it(lac):
+    doc = run("5月26日，2024中国智慧物流博览会现场，张华作主旨演讲。", lac, "2024-05-27")
+    e = events(doc)["2024中国智慧物流博览会"]
+    assert e.date == "2024-05-26"
+    assert ("2024中国智慧物流博览会", "张华", "speaker") in roles(doc)
+
+
+def test_a_sentence_goes_on_about_the_event_held_just_before(lac):
+    text = ("9月1日，2024东北亚能源峰会在大连开幕。9月2日，峰会氢能分论坛在大连星海会展中心举行。"
+            "大连理工大学、中国石化大连石油化工研究院等机构的专家将作主旨分享。")
+    doc = run(text, lac, "2024-09-02")
+    got = {(e, a) for e, a, r in roles(doc) if r == "speaker"}
+    assert ("峰会氢能分论坛", "大连理工大学") in got

@@ -162,7 +162,9 @@ def _held(view: SentView, em: EventMention, after: str, noun: str) -> EventMenti
     if not generic and em.name.endswith("活动") and not _named_activity(view, em):
         return None  # 地下活动, 民俗活动: an activity needs a name of its own
     em.name = None if generic else em.name
-    at_event = em.type != "Congress" and re.search(r"在$", text[:em.start]) and re.match(r"(?:上|期间)[，,]", text[em.end:])
+    at_event = em.type != "Congress" and (  # "在X论坛上，…", "X峰会现场，…": it took place
+        re.search(r"在$", text[:em.start]) and re.match(r"(?:上|期间|现场|开幕式上)[，,]", text[em.end:])
+        or re.match(r"(?:现场|开幕式上|期间)[，,]", text[em.end:]) and re.search(r"(?:^|[，,；])$", text[:em.start]))
     em.held = bool(held or held_before or at_event)  # "在X论坛上，…": it took place
     em.place = _where(view, em, held, held_before, hosted)
     rel = re.search(r"日前|近日|今天|今日|昨天|昨日", (held.group(0) if held else "") + text[:em.start])
