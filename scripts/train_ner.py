@@ -145,6 +145,8 @@ def main(argv=None) -> int:
               "params": PARAMS}
     if not args.eval_only:
         result["train_seconds"] = round(train(train_rows, args.out), 1)
+    elif args.results.is_file():  # keep what the training run recorded
+        result["train_seconds"] = json.loads(args.results.read_text(encoding="utf-8")).get("train_seconds")
     result["model_mb"] = round(args.out.stat().st_size / 1e6, 2)
     result["crf"] = eval_crf(args.out, held)
     if args.out.resolve() == MODEL.resolve():

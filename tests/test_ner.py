@@ -162,3 +162,8 @@ def test_names_two_character_person_cut_before_a_title(lac):
     doc = link(extract(doc_of("李复全院士出席会议并讲话。", lac)))
     persons = {e.name for (k, _), e in doc.entities.items() if k == "person"}
     assert "李复全" in persons and "李复" not in persons
+
+
+def test_names_photo_credit_names_a_person(lac):
+    doc = link(extract(doc_of("市民在新建的公园里散步。（立新 摄）", lac)))
+    assert "立新" in {e.name for (k, _), e in doc.entities.items() if k == "person"}

@@ -30,6 +30,9 @@ def find_names(view: SentView) -> None:
         if label == "PERSON" and _plausible_person(text):
             if not any(o.start <= s and e <= o.end for o in orgs):
                 view.names.append(Name(s, e, text, "person"))
+    for m in _PHOTO_CREDIT.finditer(view.text):
+        if _plausible_person(m.group(1)) and not view.name_at(m.start(1), m.end(1), "person"):
+            view.names.append(Name(m.start(1), m.end(1), m.group(1), "person"))
     venues = visited_venues(view.text)
     for s, e in _places(view):
         if not any(n.start < e and s < n.end for n in view.names if n.kind != "place") \
@@ -42,6 +45,8 @@ def find_names(view: SentView) -> None:
     view.names.sort(key=lambda n: (n.start, -n.end))
 
 
+#: a photo credit names its photographer: "（海涛 摄）", "(记者 王明 摄影)"
+_PHOTO_CREDIT = re.compile(r"[（(](?:记者|通讯员)?\s*([\u4e00-\u9fff]{2,3})\s*(?:摄|摄影)\s*[)）]")
 _REGION = re.compile(r"经济圈|经济带|城市群|都市圈|经济区")
 _LIST_EDGE = "、，,；;：:。（(和与及等"
 
