@@ -275,10 +275,11 @@ def _validate(out: Path, shapes) -> tuple[bool, int]:
     return bool(report.conforms), report.count("Violation")
 
 
-#: per graph, the classes of the nodes it says something about (an entity's types live once in
-#: the shared graph; a document's graph holds its evidence links to it)
+#: per graph, the classes of the nodes it types or supports (an entity's types live once in the
+#: shared graph; a document's graph holds its evidence links to it: kg/map.py)
 _PER_GRAPH_CLASS = """SELECT ?g ?c (COUNT(DISTINCT ?s) AS ?n)
-WHERE { { SELECT DISTINCT ?g ?s WHERE { GRAPH ?g { ?s ?p ?o } } } ?s a ?c } GROUP BY ?g ?c"""
+WHERE { { GRAPH ?g { ?s a ?c } } UNION { GRAPH ?g { ?s <http://www.w3.org/ns/prov#wasDerivedFrom> ?e } ?s a ?c } }
+GROUP BY ?g ?c"""
 
 
 def _stats(store, done, errors, options, names, timings, seconds) -> dict:

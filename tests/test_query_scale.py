@@ -25,7 +25,8 @@ pyoxigraph = pytest.importorskip("pyoxigraph")
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
 N_DOCS = 400
 PERSONS = ["李强", "丁薛祥", "王沪宁", "蔡奇", "赵乐际", "韩正", "李希", "王毅", "何立峰", "陈敏尔",
-           "袁家军", "胡衡华", "尹力", "殷勇", "龚正", "陈吉宁", "黄坤明", "王伟中", "信长星", "许昆林"]
+           "袁家军", "胡衡华", "尹力", "殷勇", "龚正", "陈吉宁", "黄坤明", "王伟中", "信长星",
+           "许昆林"]
 ORGS = {"国务院": "GovernmentBody", "中共中央": "PartyBody", "全国人大常委会": "Committee",
         "外交部": "GovernmentBody", "中共重庆市委": "PartyBody", "北京市人民政府": "GovernmentBody",
         "国家发展和改革委员会": "GovernmentBody", "清华大学": "University"}
@@ -182,8 +183,8 @@ def test_query_scale_evidence_stays_per_document(store, news):
     """Post 0 is stated by every document: one evidence row each, in that document's graph."""
     post = _canned(store, "posts")
     first = next(r["post"] for r in post if (r["personName"], r["title"], r["orgName"]) == POSTS[0])
-    res = query(store, f"SELECT ?g ?doc WHERE {{ GRAPH ?g {{ <{first}> <http://www.w3.org/ns/prov#wasDerivedFrom> ?ev }} "
-                       f"?ev <http://purl.org/dc/terms/source> ?doc }}")
+    res = query(store, f"SELECT ?g ?doc WHERE {{ GRAPH ?g {{ <{first}> <http://www.w3.org/ns/prov#wasDerivedFrom> ?ev }}"
+                       f" ?ev <http://purl.org/dc/terms/source> ?doc }}")
     assert len(res.rows) == N_DOCS
     assert {g for g, _ in res.rows} == {str(graph_iri(d.id)) for d in news}
     evidence = [r for r in _canned(store, "evidence") if r["subject"] == first]
