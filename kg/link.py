@@ -184,10 +184,13 @@ def link(doc: Document) -> Document:
         head = head_place(f.name) if f.kind == "place" else None
         if head:  # 泰国林查班港, 海口江东新区: the venue names its country or city too
             add(EntityFact("place", head, f.evidence))
-    _merge_tails(groups, by_surface)
+    merged = _merge_tails(groups, by_surface)
     # references between entities, now that every name is known
     for f in doc.facts.entities:
-        e = groups[(f.kind, key(f.kind, canonical(f.kind, f.name)))]
+        k = (f.kind, key(f.kind, canonical(f.kind, f.name)))
+        while k not in groups:  # a surface whose group was merged into a fuller name
+            k = merged[k]
+        e = groups[k]
         if f.part_of and not e.part_of:
             parent = _ensure(groups, f.kind, canonical(f.kind, f.part_of), f.evidence, key)
             if parent is not e:
@@ -220,15 +223,19 @@ def _ensure(groups, kind, name, evidence, key) -> Entity:
     return groups[k]
 
 
-def _merge_tails(groups: dict, by_surface: dict) -> None:
+def _merge_tails(groups: dict, by_surface: dict) -> dict:
     """Merge names that are short forms of exactly one fuller name in the same document.
 
     An initiative named by the tail of a longer one (基层智治体系, “141”基层智治体系); an event
     named without the year another mention gives (世界城市日智慧城市论坛, 2025世界城市日智慧城市论坛).
+    Returns the group key each merged group went into (surfaces that differ from the merged
+    name only in what the key ignores, such as quotes, still find their group through it).
     """
+    merged: dict = {}
     for kind, same in (("initiative", lambda short, e: e.key.endswith(short.key) and len(short.key) >= 5),
                        ("event", lambda short, e: _same_event(short.key, e.key, groups))):
-        _merge_kind(groups, by_surface, kind, same)
+        _merge_kind(groups, by_surface, kind, same, merged)
+    return merged
 
 
 def _same_event(short: str, full: str, groups: dict) -> bool:
@@ -240,7 +247,7 @@ def _same_event(short: str, full: str, groups: dict) -> bool:
     return not head or ("place", head) in groups or ("place", re.sub("[省市区县]$", "", head)) in groups
 
 
-def _merge_kind(groups: dict, by_surface: dict, kind: str, same) -> None:
+def _merge_kind(groups: dict, by_surface: dict, kind: str, same, merged: dict) -> None:
     ents = [e for (k, _), e in groups.items() if k == kind]
     for short in sorted(ents, key=lambda e: len(e.key)):
         longer = [e for e in ents if e is not short and len(e.key) > len(short.key)
@@ -254,6 +261,7 @@ def _merge_kind(groups: dict, by_surface: dict, kind: str, same) -> None:
         target.date = target.date or short.date
         target.place = target.place or short.place
         del groups[(kind, short.key)]
+        merged[(kind, short.key)] = (kind, target.key)
         for sk, c in list(by_surface.items()):
             if sk[0] == kind and c == short.name:
                 by_surface[sk] = target.name

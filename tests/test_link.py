@@ -76,3 +76,13 @@ def test_link_home_city_from_body_names_when_no_place_is_tagged():
                       ent("organization", "市委")))
     orgs = {e.name for (k, _), e in d.entities.items() if k == "organization"}
     assert "中共成都市委" in orgs and "市委" not in orgs
+
+
+def test_link_tail_merge_keeps_surfaces_that_differ_only_in_quotes():
+    """A quoted and an unquoted form of a short initiative name share a key; when the short
+    name merges into the one fuller name ending with it, both surfaces still find the group
+    (it raised KeyError on a real news item)."""
+    d = link(doc_with(ent("initiative", "“绿色丝路伙伴”"), ent("initiative", "绿色丝路伙伴"),
+                      ent("initiative", "《携手共建绿色丝路伙伴》")))
+    inits = {e.name for (k, _), e in d.entities.items() if k == "initiative"}
+    assert inits == {"《携手共建绿色丝路伙伴》"}
