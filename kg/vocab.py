@@ -122,5 +122,6 @@ def vocab() -> Vocab:
     v.provinces = {r[0]: (r[1], r[2]) for r in _rows("provinces.txt")}
     v.not_org = tuple(r[0] for r in _rows("not_org.txt"))
     v.not_place = frozenset(r[0] for r in _rows("not_place.txt"))
-    v.units = sorted((r[0] for r in _rows("units.txt")), key=len, reverse=True)
+    units = {r[0] for r in _rows("units_jionlp.txt") + _rows("units.txt")}  # generated: scripts/units.py
+    v.units = sorted(units, key=lambda u: (-len(u), u))
     return v

@@ -114,18 +114,28 @@ def get_backend(name: str = "lac", **options) -> Backend:
 # ------------------------------------------------------------------ numbers
 @functools.lru_cache(maxsize=1)
 def _number_pattern() -> re.Pattern:
-    from kg.vocab import vocab  # the same units extraction counts (kg/data/rules/units.txt)
+    from kg.vocab import vocab  # the same units extraction counts (units.txt, units_jionlp.txt)
 
-    unit = "|".join(map(re.escape, vocab().units))
+    unit = "|".join(re.escape(u) + ("(?![A-Za-z])" if u[-1].isascii() and u[-1].isalpha() else "")
+                    for u in vocab().units)  # 5GB, not 5G + B
     return re.compile(
-        rf"(?:超过|超|逾|近|约|不少于|多达)?"
-        rf"(?:(?<![\d.A-Za-z])\d+(?:[.,]\d+)*(?:[十百千万亿]+)?|[一二三四五六七八九两]?[十百千万亿][一二三四五六七八九十百千万亿]*)"
-        rf"(?:余|多)?(?:{unit})")
+        rf"(?P<pre>超过|超|逾|近|约|不少于|多达)?"
+        rf"(?:(?<![\d.A-Za-z])(?P<num>\d+(?:[.,]\d+)*)(?:[十百千万亿]+)?"
+        rf"|(?P<cn>[一二三四五六七八九两]?[十百千万亿][一二三四五六七八九十百千万亿]*))"
+        rf"(?P<more>余|多)?(?:(?<=\d) )?(?P<unit>{unit})")
+
+
+def _is_number(m: re.Match) -> bool:
+    """Not a character of a word (百度, 千瓦时级别) nor a network generation (5G)."""
+    cn = m.group("cn")
+    if cn and not set(cn) - set("十百千万亿") and not (m.group("pre") or m.group("more")):
+        return False  # only scale characters: 百度, 亿千瓦时级别
+    return not (m.group("unit") == "G" and m.group("num") and len(m.group("num")) == 1)
 
 
 def find_numbers(text: str) -> list[tuple[int, int]]:
     """Local spans of numerals with units: "378所", "1200余支", "超500万元", "97.53%", "百余个"."""
-    return [m.span() for m in _number_pattern().finditer(text)]
+    return [m.span() for m in _number_pattern().finditer(text) if _is_number(m)]
 
 
 # ------------------------------------------------------------------ annotate

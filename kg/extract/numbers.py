@@ -6,11 +6,17 @@
     百余个城市          100 个 城市 (more-than)
     1.2亿多条           120000000 条
     到2025年，建成100个以上场景   100 个 场景 (at-least), a target for 2025
-Dates, years, ordinals (第三期), counted names (六大应用系统) and numbers inside names
-(50人论坛) are not indicators.
+    常住人口超2400万、     24000000 (no unit: a bare scale word)
+    939亿千瓦时           939 亿千瓦时 (a unit that begins with a scale character keeps the scale)
+    为期三天, 先后四次      3 天, 4 次 (small Chinese numerals only in these frames)
+Units are jionlp's measure words (units_jionlp.txt, scripts/units.py) and the hand list
+units.txt. Dates, years, ordinals (第三期), counted names (六大应用系统), numbers inside names
+(50人论坛, 百度), network generations (5G), vague multiples (数十万) and points in time
+(今年前5个月, 30天后) are not indicators.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -19,9 +25,10 @@ from kg.extract.view import SentView
 
 _CN = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
-_SCALE = {"万": 10**4, "亿": 10**8, "千": 10**3, "百": 10**2, "万亿": 10**12}
+_SCALE = {"万": 10**4, "亿": 10**8, "千": 10**3, "百": 10**2, "万亿": 10**12, "千万": 10**7, "百万": 10**6}
 _APPROX_BEFORE = {"超": "more-than", "超过": "more-than", "逾": "more-than", "多达": "more-than",
-                  "约": "about", "近": "about", "将近": "about", "大约": "about"}
+                  "约": "about", "近": "about", "将近": "about", "大约": "about",
+                  "不少于": "at-least"}
 
 
 @dataclass
@@ -57,13 +64,28 @@ def target_year(text: str, pos: int, now: int | None) -> int | None:
     return year
 
 
+@functools.lru_cache(maxsize=1)
 def _pattern() -> re.Pattern:
-    units = "|".join(map(re.escape, vocab().units))
+    """A number with its scale word and unit; a bare scale word (常住人口2400万、) has no unit."""
+    units = "|".join(re.escape(u) + ("(?![A-Za-z])" if u[-1].isascii() and u[-1].isalpha() else "")
+                     for u in vocab().units)  # 5GB, not 5G + B
     return re.compile(
-        r"(?P<pre>超过|超|逾|多达|约|将近|近|大约)?"
-        r"(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
-        r"(?P<more>余|多)?(?P<scale>万亿|万|亿|千)?(?P<more2>余|多)?"
-        r"(?P<unit>" + units + r")(?P<more3>多|以上)?")
+        r"(?P<pre>超过|超|逾|多达|约|将近|近|大约|不少于)?"
+        r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
+        r"(?P<more>余|多)?(?P<scale>万亿|千万|百万|万|亿|千)?(?P<more2>余|多)?(?:(?<=\d) (?=[^\d\s]))?"
+        r"(?:(?P<unit>" + units + r")|(?<=[万亿])(?=[，,、；;。）)\s]|$|以上|左右))"
+        r"(?P<more3>多|以上)?")
+
+
+#: "为期三天", "历时两个月": a span stated in Chinese numerals (counted names never take these)
+_SPAN = re.compile(r"(?:为期|历时|用时|耗时)([一二两三四五六七八九十]+)(个月|小时|天|日|周|年)")
+#: a verbal count after an adverb of repetition: "先后四次", "连续三轮" ("三次分配" is a name)
+_TIMES = re.compile(r"(?:先后|累计|共计|总共|共|曾经|曾|已经|已|连续)([一二两三四五六七八九十]+)(次|趟|轮|遍)")
+#: before a Chinese numeral: a vague multiple (数百万, 几十个), not a stated amount
+_VAGUE = "数几"
+_TIME_UNITS = {"秒", "毫秒", "分钟", "小时", "个小时", "天", "日", "周", "个星期", "个月", "个季度", "个工作日"}
+#: after a time unit: a point in time told from another (57天后, 8个月以来, 15天内), not a span
+_RELATIVE = re.compile(r"以来|以后|之后|以内|之内|以前|之前|后|内|前")
 
 
 def find_numbers(view: SentView, now: int | None = None) -> list[NumberMention]:
@@ -71,27 +93,62 @@ def find_numbers(view: SentView, now: int | None = None) -> list[NumberMention]:
     text = view.text
     out = []
     for m in _pattern().finditer(text):
-        num = m.group("num")
-        s, e = m.start(), m.end()
         if not _acceptable(view, m):
             continue
-        value = float(num) if num[0].isdigit() else _cn_value(num)
+        value, unit = _value_unit(m)
         if value is None:
             continue
-        if m.group("scale"):
-            value *= _SCALE[m.group("scale")]
         approx = _APPROX_BEFORE.get(m.group("pre") or "") or (
-            "at-least" if m.group("more3") == "以上" else
+            "at-least" if m.group("more3") == "以上" or text.startswith("以上", m.end()) else
+            "about" if text.startswith("左右", m.end()) else
             "more-than" if (m.group("more") or m.group("more2") or m.group("more3")) else None)
+        s, e = m.start(), m.end()
         label = _label_after(view, e) or _label_before(view, s)
-        out.append(NumberMention(s, e, value, m.group("unit"), label, approx, target_year(text, s, now)))
+        out.append(NumberMention(s, e, value, unit, label, approx, target_year(text, s, now)))
+    return out + _spoken_counts(view, out, now)
+
+
+def _value_unit(m: re.Match) -> tuple[float | None, str]:
+    """The value with the scale folded in, and the unit; a unit that itself begins with a scale
+    character (千瓦时, 千米) keeps the scale as written (3800亿千瓦时), so no reader can fold it twice."""
+    num, scale, unit = m.group("num"), m.group("scale") or "", m.group("unit") or ""
+    value = float(num.replace(",", "")) if num[0].isdigit() else _cn_value(num)
+    if value is None:
+        return None, unit
+    if scale == "千" and "千" + unit in vocab().units:
+        scale, unit = "", "千" + unit  # 3千米: the unit 千米, not 3000 米
+    if scale and unit and unit[0] in "千百万亿":
+        return value, scale + unit
+    return value * _SCALE.get(scale, 1), unit
+
+
+def _spoken_counts(view: SentView, found: list[NumberMention], now: int | None) -> list[NumberMention]:
+    """Spans and repetitions written in small Chinese numerals (为期三天, 先后四次), which the
+    main pattern leaves out because small Chinese numerals mostly count the parts of a name."""
+    text, out = view.text, []
+    taken = {(n.start, n.end) for n in found}
+    for rx in (_SPAN, _TIMES):
+        for m in rx.finditer(text):
+            s, e = m.span(1)[0], m.end()
+            value = _cn_value(m.group(1))
+            if value is None or (s, e) in taken:
+                continue
+            label = _label_before(view, m.start()) if rx is _SPAN else _label_after(view, e)
+            out.append(NumberMention(s, e, value, m.group(2), label, None, target_year(text, s, now)))
     return out
 
 
 def _acceptable(view: SentView, m: re.Match) -> bool:
     text = view.text
     s, e, num = m.start("num"), m.end(), m.group("num")
-    if s and (text[s - 1] in "第+.-/" or text[s - 1].isdigit()):
+    before = text[s - 1] if s else ""
+    if before == " " and s > 1:
+        before = text[s - 2]  # "第 3 届": text spaced around its numbers
+    if before and (before in "第+.-/_" or before.isdigit() or before.isascii() and before.isalpha()):
+        return False  # 第三期, 1+6, COVID-19, G20
+    if before == "," and s > 1 and text[s - 2].isdigit():
+        return False  # the tail of 12,3456
+    if before and before in _VAGUE and not num[0].isdigit():
         return False
     if e < len(text) and text[e] in "+年月日届期号版":
         return False
@@ -99,6 +156,14 @@ def _acceptable(view: SentView, m: re.Match) -> bool:
         # Chinese numerals: only round amounts (百余个, 三千多名), never counted names (三张清单)
         if not (set(num) & set("百千") or m.group("more") or m.group("more2")):
             return False
+        if len(num) == 1 and not (m.group("pre") or m.group("more") or m.group("more2")):
+            return False  # 百度, 千瓦时级别: a character of a word, not a number
+    elif m.group("unit") == "G" and len(num) == 1:
+        return False  # 5G, 4G: a generation of mobile networks
+    if not m.group("unit") and (not num[0].isdigit() or not m.group("scale")):
+        return False
+    if m.group("unit") in _TIME_UNITS and (before == "前" or _RELATIVE.match(text, e)):
+        return False  # 今年前11个月, 十多天后: when, not how long
     if view.inside_name(m.start(), m.end(), kinds=("organization", "event", "initiative")):
         return False
     if m.group("unit") in {"人"} and e < len(text) and text[e] in "论会":
