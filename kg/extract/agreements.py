@@ -9,8 +9,9 @@ Two frames name an agreement:
 - a noun phrase that names a signing: "A与B战略合作协议签约仪式", "A与B举行战略合作签署仪式".
 
 A clause without two parties may refer to earlier ones: "双方" to the last two bodies
-named together, "…，并与B签署" and "还与B签署" to the subject of the sentence or of the
-previous one (``SigningContext``).
+named together, "…，并与B签署" and "还与B、C签署" to the subject of the sentence or of the
+previous one (``SigningContext``). A title naming two parties ("A与B合作协议") names them, not
+the persons who sign it.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from kg.extract.parties import body_pair, list_parties, sentence_subject
+from kg.extract.parties import body_pair, dedupe as _dedupe, full_form, list_parties, sentence_subject
 from kg.extract.view import Name, SentView
 from kg.vocab import vocab
 
@@ -48,6 +49,7 @@ class SigningContext:
         self.pair: list[Name] | None = None  # the last two bodies named together ("双方")
         self.subject: Name | None = None  # the last sentence subject that is a body
         self.stated: list = []  # the article's agreements so far (AgreementFact)
+        self.known: set[str] = set()  # the organizations the article names anywhere
 
     def record(self, fact, facts: list) -> None:
         """Add the AgreementFact to ``facts`` unless it restates one of the article's
@@ -71,7 +73,10 @@ def find_agreements(view: SentView, ctx: SigningContext | list[Name] | None = No
         pair, ctx = ctx, SigningContext()
         ctx.pair = pair
     out = _verb_agreements(view, ctx)
-    return out + _noun_agreements(view, [a.end for a in out])
+    out += _noun_agreements(view, [a.end for a in out])
+    for a in out:
+        a.parties = _dedupe([full_form(view, p, ctx.known) for p in a.parties])
+    return out
 
 
 def _verb_agreements(view: SentView, ctx: SigningContext) -> list[AgreementMention]:
@@ -87,8 +92,9 @@ def _verb_agreements(view: SentView, ctx: SigningContext) -> list[AgreementMenti
         if parties and not _adverbial(view, parties[-1].end, m.start()):
             parties = []  # "A与B多家机构签署": the list does not end where the signing begins
         title = (m.end(), objs[0][2] - len(objs[0][0]))
-        if len(parties) < 2 and re.search(r"[与同]", text[title[0]:title[1]]):
-            parties = _dedupe(list_parties(view, *title))  # 甲乙签署了“A与B合作协议”: the title names them
+        if re.search(r"[与同]", text[title[0]:title[1]]):  # 甲乙签署了“A与B合作协议”: the title names them
+            named = _dedupe(list_parties(view, *title))
+            parties = named if len(named) >= 2 else parties
         for group in _groups(view, clause, m.end(), parties):
             out += [AgreementMention(t, title, group, end) for t, title, end in objs]
         prev = objs[-1][2]
@@ -108,7 +114,7 @@ def _adverbial(view: SentView, i: int, j: int) -> bool:
         if s >= i:
             if pos == "p" or view.text[s:e] in _PREP:  # "在北京", "就…", "等单位"
                 return True
-            if pos not in _ADVERBIAL_POS:
+            if pos not in _ADVERBIAL_POS and not _BOTH.fullmatch(view.text[s:e]):  # "中国和X双方"
                 return False
     return True
 
@@ -125,10 +131,12 @@ def _referred(view: SentView, clause: int, verb: int, parties: list[Name],
     refers = _ELIDED.match(head)
     if refers and len(parties) == 2 and parties[0].start < clause + refers.end() - 1:
         parties = parties[1:]  # "学校还与B": 学校 refers to the subject
-    if len(parties) == 1 and refers:
+    # "并与B、C签署": every party stands after the connective, the subject is the first one
+    after = refers and all(p.start >= clause + refers.end() for p in parties)
+    if parties and refers and (len(parties) == 1 or after):
         own = sentence_subject(view)
         subject = own if own and own.end <= clause else ctx.subject
-        if subject and subject.text != parties[0].text:
+        if subject and all(subject.text != p.text for p in parties):
             return [subject, *parties]
     return parties
 
@@ -240,7 +248,7 @@ def agreement_type(rest: str) -> tuple[str, str, int] | None:
 
 
 #: words before an agreement type that name no agreement ("相关合作协议", "了合作协议")
-_GENERIC_MOD = re.compile(r"^(?:了|的|相关|有关|多项|一系列|系列|各类|各项|一批|多个|多份|[一二两三四五六七八九十\d]+[项份个])")
+_GENERIC_MOD = re.compile(r"^(?:了|的|初步|相关|有关|多项|一系列|系列|各类|各项|一批|多个|多份|[一二两三四五六七八九十\d]+[项份个])")
 
 
 def _type_modifier(mod: str) -> bool:
@@ -289,12 +297,3 @@ def _same_body(a: str, b: str) -> bool:
 def _subsequence(short: str, long: str) -> bool:
     it = iter(long)
     return all(c in it for c in short)
-
-
-def _dedupe(names: list[Name]) -> list[Name]:
-    seen, out = set(), []
-    for n in names:
-        if n.text not in seen:
-            seen.add(n.text)
-            out.append(n)
-    return out

@@ -6,7 +6,11 @@ tokens between two connectives (the first member: the run ending at its connecti
 last one: the run starting after it, so a date or "在北京" before the verb is left out).
 A member holds the names the rules found inside it; a member the rules did not name
 (a brand, "中央企业") becomes a party by its place in the list, unless it is a generic or
-counted noun ("单位", "150所高校") or a pronoun ("双方").
+counted noun ("单位", "150所高校") or a pronoun ("双方"). A list that names fields
+("能源、交通等领域") names no parties; a bare place before a body named after another
+place shares its head ("北京、成都超算中心"); a connective the tagger glued to an adverb
+("还同") still joins; a party the tagger cut is stretched to the full name the article
+uses elsewhere (``full_form``).
 
 Whom a later clause refers to: ``body_pair`` (the two bodies "双方" means) and
 ``sentence_subject`` (the body an elided subject "…，并与B签署" means).
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from kg import gazetteer
 from kg.extract.view import Name, SentView
 from kg.vocab import vocab
 
@@ -28,8 +33,14 @@ _ANNOUNCE = {"宣布", "决定", "计划", "拟", "将", "已", "已经"}
 #: nouns that name no party on their own: generic kinds, pronouns, collective references
 _NOT_PARTY = re.compile(
     r"^(?:单位|机构|部门|企业|公司|方面|各方|双方|两方|三方|多方|我们|他们|其|本|该|对方|"
-    r"[两三四五六七八九十多各]+(?:国|地|省|市|方|家|所)|地方|政府|国家|人员|代表|领导|嘉宾)$")
+    r"[两三四五六七八九十多各]+(?:国|地|省|市|方|家|所)|地方|政府|国家|地区|国家和地区|人员|代表|领导|嘉宾)$")
+#: fields a list may name instead of bodies: "能源、交通等领域"
+_FIELDS = re.compile(r"^等?(?:领域|方面|行业|产业|板块|环节|方向)|(?:领域|方面|行业|产业)$")
+#: a collective word after a member: "中国和X双方" (the member is X)
+_BOTH_TAIL = re.compile(r"(?:双方|两国|两地|两方|三方|各方)$")
 _KINDS = ("organization", "place", "person")
+#: an adverb the tagger glued to the connective into one verb token: "还同", "也与"
+_GLUED_JOIN = re.compile(r"^(?:并|还|也|又|已|均|先后|共同|同时)(?:与|同|和|跟)$")
 _CLAUSE_MARKS = "，,；;：:。"
 
 
@@ -37,6 +48,8 @@ def list_parties(view: SentView, lo: int, hi: int) -> list[Name]:
     """Parties named by the list that ends at ``hi`` (the verb or the agreement's type),
     looking no further left than ``lo``."""
     members = _members(view, lo, hi)
+    if members and (_FIELDS.match(view.text[members[-1][1]:hi]) or _FIELDS.search(view.text[members[-1][0]:members[-1][1]])):
+        return []  # "在能源、交通等领域达成…": the list names fields, not bodies
     if len(members) < 2:
         return [n for s, e in members for n in _names_in(view, s, e) if n.kind != "person"]
     out: list[Name] = []
@@ -45,13 +58,36 @@ def list_parties(view: SentView, lo: int, hi: int) -> list[Name]:
     bodies = [n for n in out if n.kind != "person"]
     if not bodies or not any(_named(view, n) for n in out):
         return []  # persons signing ("甲与乙签署"), or no member the rules know as a name
-    # a "person" listed with bodies is a body the tagger took for a person ("X与华为签署")
-    return [n if n.kind != "person" else Name(n.start, n.end, n.text, "organization") for n in out]
+    # a "person" listed with bodies is a body the tagger took for a person ("X与腾讯签署")
+    out = [n if n.kind != "person" else Name(n.start, n.end, n.text, "organization") for n in out]
+    return [_shared_head(view, n, nxt) for n, nxt in zip(out, out[1:] + [None])]
+
+
+#: heads a bare place does not share: "北京、成都市政府" names the city of 北京, not its 政府
+_OWN_HEAD = re.compile(r"^(?:[省市区县州盟旗]|人民政府|政府|党委|委员会|人大|政协)")
+
+
+def _shared_head(view: SentView, n: Name, nxt: Name | None) -> Name:
+    """"北京、成都超算中心": a bare place listed before a body named after another place
+    shares that body's head (北京超算中心)."""
+    if nxt is None or n.kind != "place" or view.text[n.end:nxt.start] != "、" or nxt.kind == "person":
+        return n
+    place = gazetteer.places().get(n.text)
+    if place is None or place.short != n.text:
+        return n
+    lead = next((i for i in range(min(len(nxt.text) - 2, 6), 1, -1) if nxt.text[:i] in gazetteer.places()), None)
+    head = nxt.text[lead:] if lead else ""
+    if not head or _OWN_HEAD.match(head) or head in gazetteer.places():
+        return n
+    return Name(n.start, n.end, n.text + head, "organization")
 
 
 def _member_parties(view: SentView, s: int, e: int) -> list[Name]:
     """The name a member ends with; else the bodies inside it ("华为技术有限公司数字政府");
     else the member itself ("中国版权保护中心", whose 中国 alone is a place)."""
+    tail = _BOTH_TAIL.search(view.text[s:e])
+    if tail and tail.start() > 0:
+        e = s + tail.start()
     found = _names_in(view, s, e)
     ending = [n for n in found if n.end == e]
     if ending and ending[0].kind == "person" and ending[0].start > s:
@@ -104,7 +140,7 @@ def _units(view: SentView, lo: int, hi: int) -> list[tuple[int, int, str]]:
             while i < len(toks) and toks[i][0] < n.end:
                 i += 1
             continue
-        out.append((s, e, "join" if view.text[s:e] in _JOIN else pos))
+        out.append((s, e, "join" if view.text[s:e] in _JOIN or _GLUED_JOIN.match(view.text[s:e]) else pos))
         i += 1
     return out
 
@@ -200,15 +236,46 @@ def body_pair(view: SentView) -> list[Name] | None:
     return None
 
 
+#: an attribute before the subject: "位于X的A", "地处X的A", "作为X的A"
+_ATTRIBUTE = re.compile(r"^(?:位于|地处|坐落于|地处于|作为)[^，,。；;：:]{1,20}?的")
+
+
 def sentence_subject(view: SentView) -> Name | None:
-    """The body the sentence opens with (after a time or place phrase): "华为近日…"."""
+    """The body the sentence opens with (after a time or place phrase, or an attribute
+    "位于X的"): "华为近日…"."""
+    lead = _ATTRIBUTE.match(view.text)
     for n in view.names:
-        if n.kind not in ("organization", "place"):
+        if n.kind not in ("organization", "place") or (lead and n.start < lead.end()):
             continue
         clause = max(view.text.rfind(c, 0, n.start) for c in _CLAUSE_MARKS) + 1
         if view.text[:clause].count("，") + view.text[:clause].count(",") > 1:
             return None
-        if any(p.startswith("v") or p == "p" for s, e, p in view.tokens if clause <= s and e <= n.start):
+        if any(p.startswith("v") or p == "p" for s, e, p in view.tokens
+               if max(clause, lead.end() if lead else 0) <= s and e <= n.start):
             return None
         return n
     return None
+
+
+_JOINED = re.compile(r"[与和同及跟、，,；;：:（）()]")
+
+
+def full_form(view: SentView, p: Name, known: set[str]) -> Name:
+    """A party the tagger cut ("泛海" of "泛海控股X总部" read as a verb) stretched to the
+    longest organization the article names elsewhere that ends with it and stands here."""
+    best = p
+    for k in known:
+        if len(k) > len(best.text) and k.endswith(p.text) and p.end >= len(k) \
+                and view.text[p.end - len(k):p.end] == k and not _JOINED.search(k[:-len(p.text)]):
+            best = Name(p.end - len(k), p.end, k, p.kind if p.kind != "place" else "organization")
+    return best
+
+
+def dedupe(names: list[Name]) -> list[Name]:
+    """The names, each text once, in order."""
+    seen, out = set(), []
+    for n in names:
+        if n.text not in seen:
+            seen.add(n.text)
+            out.append(n)
+    return out
