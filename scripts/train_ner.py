@@ -133,13 +133,54 @@ def eval_annotate(rows: list) -> dict:
     return score(golds, preds, GROUPS)
 
 
+SURNAMES_HEADER = """\
+# Person-name vocabulary of kg/annotate/ner.py, derived from jieba's dictionary (dict.txt of the
+# jieba package, https://github.com/fxsjy/jieba, MIT licence); generated, do not edit.
+# Refresh: python scripts/train_ner.py --surnames > kg/data/surnames.txt   (then: make model)
+# One-character lines: common surnames, most frequent first: the first character of jieba's
+#   three-character words tagged nr (person names), kept when it starts >= 15 of them, starts at
+#   least half of the nr words it occurs in (or >= 150), and occurs less often in transliterated
+#   names (nrt) than it starts nr words.
+# Two-character lines: words that are no given name after a surname: jieba's common nouns (n,
+#   frequency >= 1000: 先生, 老师) and transliteration parts (nrt, frequency >= 50).
+"""
+
+
+def surnames() -> str:
+    """The text of kg/data/surnames.txt, derived from jieba's dictionary (needs jieba)."""
+    import os
+
+    import jieba
+
+    first, other, nrt, nouns = Counter(), Counter(), Counter(), []
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as f:
+        for line in f:
+            w, freq, pos = line.split()
+            if not all("\u4e00" <= ch <= "\u9fff" for ch in w):
+                continue
+            if pos == "nr" and len(w) == 3:
+                first[w[0]] += 1
+                other.update(w[1:])
+            if pos == "nrt":
+                nrt.update(w)
+            if len(w) == 2 and (pos == "n" and int(freq) >= 1000 or pos == "nrt" and int(freq) >= 50):
+                nouns.append(w)
+    names = [ch for ch, k in first.most_common() if k >= 15 and (k >= 150 or k / (k + other[ch]) >= 0.5)
+             and nrt[ch] < k]
+    return SURNAMES_HEADER + "".join(x + "\n" for x in names + sorted(set(nouns)))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "cluener" / "train.jsonl")
     ap.add_argument("--out", type=Path, default=MODEL)
     ap.add_argument("--results", type=Path, default=ROOT / "bench" / "results" / "ner.json")
     ap.add_argument("--eval-only", action="store_true", help="score the existing model, do not train")
+    ap.add_argument("--surnames", action="store_true", help="print kg/data/surnames.txt, derived from jieba")
     args = ap.parse_args(argv)
+    if args.surnames:
+        sys.stdout.write(surnames())
+        return 0
     train_rows, held = split(load(args.data))
     result = {"data": str(args.data.name), "seed": SEED, "train": len(train_rows), "held_out": len(held),
               "params": PARAMS}

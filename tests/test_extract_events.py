@@ -273,3 +273,81 @@ def test_a_sentence_goes_on_about_the_event_held_just_before(lac):
     doc = run(text, lac, "2024-09-02")
     got = {(e, a) for e, a, r in roles(doc) if r == "speaker"}
     assert ("峰会氢能分论坛", "大连理工大学") in got
+
+
+def test_a_dated_signing_before_another_event_is_the_main_event(lac):
+    text = ("6月3日，浙江大学与阿里巴巴集团在杭州签署战略合作协议，同时还举行了智能制造人才培养的产教融合研讨会。"
+            "浙江大学副校长周明、阿里巴巴集团副总裁吴涛代表双方进行签约，杭州市副市长孙强等出席仪式并见证签约。")
+    doc = run(text, lac, "2024-06-05")
+    name = "浙江大学与阿里巴巴集团签约仪式"
+    e = events(doc)[name]
+    assert e.date == "2024-06-03" and place(doc, e) == "杭州"
+    got = roles(doc)
+    assert {(name, "周明", "signatory"), (name, "吴涛", "signatory"), (name, "孙强", "attendee")} <= got
+    assert not any(a in ("周明", "吴涛") and r == "attendee" for _, a, r in got)
+    meeting = next(n for n in events(doc) if n.endswith("研讨会"))
+    assert events(doc)[meeting].date == "2024-06-03"  # "举行了A的B座谈会" is held
+
+
+def test_a_signing_after_the_held_event_stays_part_of_it(lac):
+    text = ("6月3日，2024长三角数字经济论坛在杭州开幕。"
+            "论坛期间，浙江大学与阿里巴巴集团签署战略合作协议，杭州市副市长孙强等出席仪式并见证签约。")
+    doc = run(text, lac, "2024-06-05")
+    assert not [n for n in events(doc) if n.endswith("签约仪式")]
+
+
+def test_participants_of_a_talk_speak_at_it(lac):
+    text = ("本届大会最受关注的是“城市圆桌”（张伟、刘洋）。"
+            "2022年，清华大学教授王立群与北京大学教授陈思远之间进行的“数字治理会谈”吸引了众多观众。")
+    doc = run(text, lac)
+    got = {(e, a) for e, a, r in roles(doc) if r == "speaker"}
+    assert {("“城市圆桌”", "张伟"), ("“城市圆桌”", "刘洋")} <= got
+    assert any(a == "王立群" and "会谈" in e for e, a in got) and any(a == "陈思远" and "会谈" in e for e, a in got)
+
+
+def test_a_clause_that_only_names_an_event_does_not_bind_the_next(lac):
+    text = ("7月5日，2024全球数字城市大会在深圳开幕。"
+            "组委会筹备了“智慧交通圆桌”，还邀请到华为副总裁李刚、腾讯副总裁赵敏共话未来城市。")
+    doc = run(text, lac, "2024-07-06")
+    got = {(e, a) for e, a, r in roles(doc) if r == "speaker"}
+    assert ("2024全球数字城市大会", "李刚") in got and ("2024全球数字城市大会", "赵敏") in got
+
+
+def test_an_event_only_cited_later_in_the_clause_is_not_attended(lac):
+    text = "3月4日，省委副书记刘建华出席结业式时讲话强调要全面落实党的二十大精神。"
+    doc = run(text, lac, "2024-03-05")
+    assert not [a for e, a, r in roles(doc) if e == "党的二十大"]
+
+
+def test_those_who_go_on_stage_attend_but_not_a_step_up(lac):
+    text = ("5月8日，2024智慧医疗大会在成都开幕。市长张伟、教授王丽上台共同启动平台。"
+            "全市医疗水平上台阶，院长刘强表示满意。")
+    doc = run(text, lac, "2024-05-09")
+    got = {a for e, a, r in roles(doc) if r == "attendee"}
+    assert {"张伟", "王丽"} <= got and "刘强" not in got
+
+
+def test_bodies_listed_as_where_speakers_come_from_are_whole_items(lac):
+    text = ("6月2日，2024海洋经济峰会在厦门开幕。来自厦门海川律师事务所、蓝海之星、"
+            "中远海运集团有限公司、华为技术有限公司的嘉宾展开探讨。")
+    doc = run(text, lac, "2024-06-03")
+    got = {a for e, a, r in roles(doc) if r == "speaker"}
+    assert {"厦门海川律师事务所", "蓝海之星", "中远海运集团有限公司"} <= got
+
+
+def test_an_event_held_in_a_clause_that_goes_on_is_held_where_the_first_says(lac):
+    text = "4月9日，浙江大学与阿里巴巴集团在杭州签署战略合作协议，同时举行了人工智能教育合作研讨会。"
+    doc = run(text, lac, "2024-04-10")
+    e = next(v for n, v in events(doc).items() if n.endswith("研讨会"))
+    assert place(doc, e) == "杭州"
+    doc = run("4月9日，浙江大学与阿里巴巴集团在杭州签署战略合作协议。同时举行了人工智能教育合作研讨会。", lac, "2024-04-10")
+    e = next(v for n, v in events(doc).items() if n.endswith("研讨会"))
+    assert place(doc, e) is None  # another sentence: no clause goes on from it
+
+
+def test_attending_this_summit_means_the_summit_last_held(lac):
+    text = ("5月6日，2024丝路商务合作论坛在西安开幕。"
+            "当地时间6日，东盟地区经济峰会在曼谷召开。本届峰会聚焦区域合作。"
+            "泰国总理阿努廷将出席此次峰会。")
+    doc = run(text, lac, "2024-05-07")
+    assert ("东盟地区经济峰会", "阿努廷", "attendee") in roles(doc)

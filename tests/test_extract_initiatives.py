@@ -185,3 +185,89 @@ def test_initiatives_parts_as_list_bullets(lac):
     text = "会议明确三项重点任务：\n\n- 推进数据共享\n\n- 完善基层治理\n\n- 强化安全保障\n\n会议还听取了汇报。"
     assert parts(run(text, lac), "三项重点任务") == ["推进数据共享", "完善基层治理", "强化安全保障"]
     assert ordinal_parts("- 推进数据共享") == [(0, "推进数据共享")]
+
+
+# ---------------------------------------------------------------- round 2 mechanisms
+def test_initiatives_parts_framed_by_their_roles(lac):
+    doc = run("该市构建以“城市数据中台”为核心，感知网络体系、协同指挥体系为支撑的“一中心两体系”治理格局。", lac)
+    [name] = [n for n, e in inits(doc).items() if e.count == 3]
+    assert [p.strip("“”") for p in parts(doc, name)] == ["城市数据中台", "感知网络体系", "协同指挥体系"]
+
+
+def test_initiatives_sites_listed_before_what_is_built_there(lac):
+    doc = run("规划提出在江苏、浙江、安徽等3地启动建设国家物流枢纽节点。", lac)
+    assert parts(doc, "国家物流枢纽节点") == ["江苏", "浙江", "安徽"]
+
+
+def test_initiatives_sites_must_be_places(lac):
+    doc = run("要在高校、医院、社区等3地启动建设健康服务体系。", lac)
+    assert not [e for e in inits(doc).values() if e.components]
+
+
+def test_initiatives_digit_count_only_with_its_parts_before(lac):
+    doc = run("全县推动茶叶种植、竹木加工和乡村旅游3个特色产业提质增效。", lac)
+    assert parts(doc, "3个特色产业") == ["茶叶种植", "竹木加工", "乡村旅游"]
+    assert "5个特色产业" not in inits(run("全县培育了5个特色产业。", lac))
+
+
+def test_initiatives_counted_with_zuo(lac):
+    doc = run("东城、西城、南城三座新城同步推进。", lac)
+    assert parts(doc, "三座新城") == ["东城", "西城", "南城"]
+
+
+def test_initiatives_run_of_quoted_names_before_a_head(lac):
+    found = inits(run("这是继“村村通”“户户亮”之后的又一项民生工程。", lac))
+    assert {"“村村通”", "“户户亮”"} <= set(found)
+    assert not {"“村村通”", "“户户亮”"} & set(inits(run("老人说“村村通”“户户亮”都很好。", lac)))
+
+
+def test_initiatives_parallel_slogan_after_a_topic_verb(lac):
+    assert "“稳存量、扩增量”" in inits(run("全省围绕“稳存量、扩增量”推出一批举措。", lac))
+
+
+def test_initiatives_building_verb_must_lead_the_quote_in_its_clause(lac):
+    found = inits(run("公园体系持续完善，一座生态宜居“花园之城”正在崛起。", lac))
+    assert not [n for n in found if n.startswith("生态宜居")]
+
+
+def test_initiatives_named_by_head_after_quote_only_when_it_closes(lac):
+    found = inits(run("他说：“推进城市更新工程是一项长期任务。”", lac))
+    assert not [n for n in found if n.startswith("“")]
+
+
+def test_initiatives_regional_strategies_need_a_region(lac):
+    found = inits(run("深入推进长三角一体化发展和东北全面振兴，推动区域协同发展。", lac))
+    assert {"长三角一体化发展", "东北全面振兴"} <= set(found)
+    assert "区域协同发展" not in found
+
+
+def test_initiatives_short_strategy_and_city_heads(lac):
+    found = inits(run("加快建设制造强国，打造国际消费之都，“一刻钟便民生活圈”基本建成。", lac))
+    assert {"制造强国", "国际消费之都", "“一刻钟便民生活圈”"} <= set(found)
+
+
+def test_initiatives_pronoun_split_from_its_unit_and_generic_modifier(lac):
+    found = inits(run("我国一体化政务服务平台基本建成。全面承接国家“西电东送”工程。", lac))
+    assert "一体化政务服务平台" in found and "国一体化政务服务平台" not in found
+    assert "“西电东送”工程" in found
+
+
+def test_initiatives_leading_count_and_verb_inside_the_name(lac):
+    found = inits(run("规划布局了12个国家数据中心集群，启动建设国家算力枢纽节点。", lac))
+    assert {"国家数据中心集群", "国家算力枢纽节点"} <= set(found)
+
+
+def test_initiatives_quoted_sentence_and_modifying_head_are_no_names(lac):
+    found = inits(run("会议提出“打造宜居宜业的优质生活圈”，全县规划了两个茶叶产业园区，推进全国一批重点水利工程。", lac))
+    assert not [n for n in found if "生活圈" in n or n.startswith("两个") or n.startswith("全国一批")]
+
+
+def test_initiatives_verb_right_before_a_quote_after_a_noun(lac):
+    assert "“三治融合”" in inits(run("全省上下把一体推进“三治融合”写入规划。", lac))
+    assert not [n for n in inits(run("青年科技创新“擂台争先”大赛在杭州举行。", lac)) if "擂台争先" in n]
+
+
+def test_initiatives_count_of_things_of_a_kind_is_no_name(lac):
+    found = inits(run("全市推选120个特色文旅新场景，培育了8个国家级智能制造示范基地。", lac))
+    assert not [n for n in found if "文旅新场景" in n]
+    assert "国家级智能制造示范基地" in found

@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from kg.annotate import annotate, get_backend, to_jsonl
-from kg.annotate.ner import (MODEL, dictionary_spans, features, merge_entities, spans_of_tags, tagger,
-                             tags_of_spans)
+from kg.annotate.ner import (MODEL, dictionary_spans, features, merge_entities, plausible_name, spans_of_tags,
+                             tagger, tags_of_spans)
 from kg.extract import extract
 from kg.link import link
 from kg.read import read_text
@@ -55,6 +55,30 @@ def test_ner_features_one_list_per_character(lac):
     assert len(feats) == len(text)
     assert "c0=王" in feats[5] and any(f.startswith("p=") for f in feats[5])
     assert "x=BPOST" in feats[3]  # 记者: a post title of the lexicon
+
+
+def test_ner_features_surname_and_neighbour_words(lac):
+    text = "主持人赵晓东表示同意"
+    feats = features(text, lac.analyze([text])[0].tokens, dictionary_spans(text))
+    assert "s=--s" in feats[3] and "s=^--" in feats[1]  # 赵: a common surname, 主, 持 none
+    assert "pw=主持人" in feats[3] and "nw=表示" in feats[5]  # the words around the name
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("周海燕", True), ("郑一鸣", True),
+    ("周先生", False), ("郑老师", False),  # a surname and a common noun
+    ("斯卡拉", False), ("周海燕说", False), ("周z燕", False),  # no surname, four characters, a letter
+])
+def test_ner_plausible_name(name, expected):
+    assert plausible_name(name) is expected
+
+
+def test_ner_merge_keeps_only_plausible_unrecognized_persons():
+    text = "周海燕和周先生见了卡拉斯"
+    local = [(0, 3, "PERSON", "lac", ""), (4, 7, "PERSON", "lac", ""), (9, 12, "PERSON", "lac", "")]
+    out = {text[s:e] for s, e, *_ in merge_entities(local, [], text)}
+    assert out == {"周海燕"}
+    assert len(merge_entities(local, [])) == 3  # without the text: the length rule alone
 
 
 def test_ner_features_gazetteer_and_brand(lac):

@@ -206,7 +206,7 @@ def _fill(sent: Sentence, an: Analysis, source: str, lexicon, recognizer=None) -
     if recognizer is not None:
         from kg.annotate.ner import merge_entities
 
-        local = merge_entities(local, _recognized(sent.text, an, lexicon, found, recognizer))
+        local = merge_entities(local, _recognized(sent.text, an, lexicon, found, recognizer), sent.text)
     local += [(s, e, "NUMBER", "rule:number", "") for s, e in find_numbers(sent.text)]
     seen, sent.mentions = set(), []
     for s, e, lab, src, cat in sorted(local, key=lambda m: (m[0], -m[1], m[2])):

@@ -85,23 +85,68 @@ def features(text: str, tokens, spans=()) -> list[list[str]]:
     lex = _bies(n, [x for x in spans if x[2][0] != "G"])
     gaz = _bies(n, [x for x in spans if x[2][0] == "G"])
     brand = _bies(n, [(s, e, "") for s, e, _ in tokens if text[s:e] in _brands()])
+    sur = "^^" + "".join("s" if ch in _surnames() else "-" for ch in text) + "$$"
+    prev_w, next_w = _neighbour_words(text, n, tokens)
     out = []
     for i in range(n):
         j = i + 2
         f = ["b", "c0=" + c[j], "c-1=" + c[j - 1], "c1=" + c[j + 1], "c-2=" + c[j - 2], "c2=" + c[j + 2],
              "b-1=" + c[j - 1] + c[j], "b0=" + c[j] + c[j + 1], "b-2=" + c[j - 2] + c[j - 1],
              "b1=" + c[j + 1] + c[j + 2], "t=" + ty[j - 1:j + 2],
-             "p=" + tp[i + 1], "p-1=" + tp[i], "p1=" + tp[i + 2]]
+             "p=" + tp[i + 1], "p-1=" + tp[i], "p1=" + tp[i + 2], "s=" + sur[j - 2:j + 1]]
+        if prev_w[i]:
+            f.append("pw=" + prev_w[i])
+        if next_w[i]:
+            f.append("nw=" + next_w[i])
         if words[i]:
             f.append("w=" + words[i])
         if lex[i]:
             f.append("x=" + lex[i])
+        if i and lex[i - 1] and lex[i - 1][0] in "ES":
+            f.append("x-1=" + lex[i - 1][0] + lex[i - 1][1:5])
+        if i + 1 < n and lex[i + 1] and lex[i + 1][0] in "BS":
+            f.append("x1=" + lex[i + 1][0] + lex[i + 1][1:5])
         if gaz[i]:
             f.append("g=" + gaz[i])
         if brand[i]:
             f.append("br=" + brand[i])
         out.append(f)
     return out
+
+
+def _neighbour_words(text: str, n: int, tokens) -> tuple[list[str], list[str]]:
+    """Per character: the LAC word before and the word after its own token (up to 3 characters,
+    "" else): the cues around names and titles (记者 …, … 表示, … 说)."""
+    prev_w, next_w = [""] * n, [""] * n
+    toks = [(s, e) for s, e, _ in tokens if e > s]
+    for k, (s, e) in enumerate(toks):
+        before = text[toks[k - 1][0]:toks[k - 1][1]] if k else "^"
+        after = text[toks[k + 1][0]:toks[k + 1][1]] if k + 1 < len(toks) else "$"
+        for i in range(s, min(e, n)):
+            prev_w[i] = before if len(before) <= 3 else ""
+            next_w[i] = after if len(after) <= 3 else ""
+    return prev_w, next_w
+
+
+@functools.lru_cache(maxsize=1)
+def _name_vocab() -> tuple[frozenset[str], frozenset[str]]:
+    """(common surname characters, words that are no given name), kg/data/surnames.txt
+    (derived from jieba's dictionary by ``scripts/train_ner.py --surnames``)."""
+    lines = (MODEL.parent.parent / "surnames.txt").read_text(encoding="utf-8").splitlines()
+    words = [x.strip() for x in lines if x.strip() and not x.startswith("#")]
+    return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) > 1)
+
+
+def _surnames() -> frozenset[str]:
+    return _name_vocab()[0]
+
+
+def plausible_name(name: str) -> bool:
+    """A Chinese full name: three Chinese characters, a common surname first, and no common
+    noun or transliteration part after it (李秋霞 yes; 张先生, 索维娅, 甘海子 no)."""
+    surnames, not_given = _name_vocab()
+    return (len(name) == 3 and all("\u4e00" <= ch <= "\u9fff" for ch in name)
+            and name[0] in surnames and name[1:] not in not_given)
 
 
 @functools.lru_cache(maxsize=1)
@@ -241,14 +286,17 @@ KEEP_UNRECOGNIZED = {"PERSON": 3, "ORG": 1, "POST": None, "PLACE": 1}
 WEAK = {"PLACE"}
 
 
-def merge_entities(local: list[tuple], recognized: list[tuple]) -> list[tuple]:
+def merge_entities(local: list[tuple], recognized: list[tuple], text: str | None = None) -> list[tuple]:
     """One label per span: a recognized entity replaces every backend or lexicon entity it
     overlaps (LAC's 徐宗/PERSON under the recognizer's 徐宗本/PERSON, LAC's 商汤/PERSON under
     商汤/ORG, the lexicon's 主任 under 研究部主任/POST); the others stay as KEEP_UNRECOGNIZED says.
     A WEAK recognized label yields to the backend's entities instead. A backend entity kept
     without the recognizer's say gets the source "<backend>-only" ("lac-only"), so rules can
     weigh it. Of backend and lexicon entities that overlap, the backend's stays. Tuples are
-    (start, end, label, source, category) in local offsets."""
+    (start, end, label, source, category) in local offsets. With the sentence's ``text``, an
+    unrecognized backend PERSON stays only when it is a plausible Chinese full name
+    (``plausible_name``: held-out CLUENER, 8 of 40 kept LAC-only persons were right, mostly
+    张先生-style mentions, transliterated places and titles)."""
     entities = sorted((m[0], m[1]) for m in local if m[2] in ENTITY_LABELS and m[3] != "lexicon")
     recognized = [r for r in recognized if not (r[2] in WEAK and _overlaps(entities, r[0], r[1]))
                   and not _runs_across(entities, r[0], r[1])]
@@ -259,7 +307,8 @@ def merge_entities(local: list[tuple], recognized: list[tuple]) -> list[tuple]:
         if label not in ENTITY_LABELS:
             out.append(m)
         elif not _overlaps(spans, s, e) and KEEP_UNRECOGNIZED[label] is not None \
-                and e - s >= KEEP_UNRECOGNIZED[label] and not any(a < e and s < b for a, b in kept):
+                and e - s >= KEEP_UNRECOGNIZED[label] and not any(a < e and s < b for a, b in kept) \
+                and (label != "PERSON" or text is None or m[3] == "lexicon" or plausible_name(text[s:e])):
             kept.append((s, e))
             out.append(m if m[3] == "lexicon" else (s, e, label, m[3] + "-only", m[4]))
     return out

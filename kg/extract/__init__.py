@@ -14,7 +14,7 @@ from kg.document import (AgreementFact, Article, Document, EntityFact, Facts, In
 from kg.extract.agreements import SigningContext, ceremony_event, find_agreements, on_site
 from kg.extract.ordinals import OpenCount, colon_list
 from kg.extract.events import EventMention, find_events, part_of_event
-from kg.extract.roles import RoleMention, find_roles, signatories, signing_parties
+from kg.extract.roles import RoleMention, find_roles, signatories, signing_parties, signing_place, talk_speakers
 from kg.extract.initiatives import find_initiatives
 from kg.extract.names import find_names, parent_org, visited_venues
 from kg.extract.numbers import find_numbers
@@ -41,6 +41,11 @@ _DATELINE = re.compile(r"^(?:[^，。：]{0,12}?社)?([\u4e00-\u9fff]{2,4}?)(?:(
 _BARE = re.compile(r"[“\"]?(?:该|本)?([\u4e00-\u9fff]{2,3}?)(?=由|将|是|已|现|目前|共|设|自|下设)")
 
 
+def _signing_ceremony(view: SentView, e: EventMention) -> bool:
+    """A bare "仪式" in a sentence about signing ("出席仪式并见证签约")."""
+    return view.text[e.start:e.end] == "仪式" and bool(re.search(r"签约|签署|签字", view.text))
+
+
 def extract(doc: Document) -> Document:
     """Fill ``doc.facts`` from the annotated sentences of every article."""
     doc.facts = Facts()
@@ -57,6 +62,7 @@ class _Article:
             find_names(v)
         self.events = [find_events(v) for v in self.views]
         self.signing_main = False  # the main event is a signing named after its parties
+        self.signing_place: str | None = None  # where the parties sign ("A与B在X签署")
         self.main, self.main_date = self._main_event()
         self.last_date: str | None = None  # the latest date stated so far ("同日" refers to it)
         self.pair = None  # the last two bodies named together ("双方" refers to them)
@@ -75,29 +81,44 @@ class _Article:
         first said to be held (a headline: "上海召开…大会"), else the first named that is not
         only cited ("贯彻党的二十大精神")."""
         held, first = None, None
-        for v, evs in zip(self.views, self.events):
+        for i, (v, evs) in enumerate(zip(self.views, self.events)):
             for e in evs:
                 if not e.name:
                     continue
                 date = self.date(v) or self._relative_date(e)
                 if e.held and date:
-                    return e.name, date
+                    signed = self._signing_main(before=(i, e.start))
+                    return signed if signed[0] else (e.name, date)
                 held = held or (e.held and (e.name, date))
                 if not _CITED.match(v.text[e.end:]) and e.type != "Congress":
                     first = first or (e.name, date)
         return held or first or self._signing_main()
 
-    def _signing_main(self) -> tuple[str | None, str | None]:
-        """An article about a signing that names no event: its ceremony ("出席签约仪式"), named
-        after the parties that sign ("A与B签约仪式"), is the main event."""
-        cue = next(((v, e) for v, evs in zip(self.views, self.events) for e in evs if e.signing and not e.name), None)
-        signers = next(((v, p) for v in self.views for p in [signing_parties(v)] if p), None)
+    def _signing_main(self, before: tuple[int, int] | None = None) -> tuple[str | None, str | None]:
+        """An article about a signing that names no event: its ceremony ("出席签约仪式", "出席仪式
+        并见证签约"), named after the parties that sign ("A与B签约仪式"), is the main event. So it
+        is when the parties sign on a day the text states before the first event it says is held
+        (``before``: sentence and offset): "5月10日，A与B在广州签署协议，同时还举行了…研讨会"."""
+        cue = next(((v, e) for v, evs in zip(self.views, self.events) for e in evs
+                    if not e.name and (e.signing or _signing_ceremony(v, e))), None)
+        signers = next(((i, v, p) for i, v in enumerate(self.views) for p in [signing_parties(v)] if p), None)
         if not cue or not signers:
             return None, None
+        i, sv, parties = signers
+        if before is not None and ((i, parties[-1].end) >= before or not dates.resolve_date(
+                sv.text, year_hint=dates.year_near(self.doc, sv.sent.start))):
+            return None, None
         v, e = cue
-        name = "与".join(n.text for n in signers[1][:3]) + v.text[e.start:e.end]
-        self.signing_main = True
-        return name, self.date(v) or self.date(signers[0])
+        noun = v.text[e.start:e.end] if e.signing else "签约仪式"
+        self.signing_main, self.signing_place = True, signing_place(sv)
+        return "与".join(n.text for n in parties[:3]) + noun, self.date(sv) or self.date(v)
+
+    def _ceremony_ref(self, view: SentView, e: EventMention | None) -> str | None:
+        """A ceremony the text does not name ("出席仪式", "签约仪式") in an article whose main event
+        is a signing is that signing."""
+        if self.signing_main and e is not None and not e.name and (e.signing or _signing_ceremony(view, e)):
+            return self.main
+        return None
 
     def date(self, view: SentView) -> str | None:
         """The date the sentence states, its year from the document or the nearest stated year;
@@ -201,7 +222,7 @@ class _Article:
             when = date if e.held else None
             vague = e.held and not date and self._relative_date(e)  # "近日": unless a sentence says
             own = e.name or self._hosts_event(e)
-            name = own or (e.held and (when or e.place) and (self.last_held or self.main))
+            name = own or (e.held and (when or e.place) and (self._ceremony_ref(view, e) or self.last_held or self.main))
             if not name:
                 continue  # a generic noun that says nothing new of the event it refers to
             if (span and when) or vague:  # "7月1日至3日…召开": the first day, unless a sentence says which
@@ -231,7 +252,11 @@ class _Article:
             for a in self.facts.agreements:
                 if a.event == self.main:
                     self.facts.roles += [RoleFact(a.event, p, "organization", "signatory", a.evidence) for p in a.parties]
-            self.entity("event", self.main, self.views[0].evidence, categories={"Ceremony"}, date=self.main_date)
+            self.entity("event", self.main, self.views[0].evidence, categories={"Ceremony"}, date=self.main_date,
+                        place=self.signing_place)
+            if self.signing_place:
+                self.entity("place", self.signing_place, self.views[0].evidence)
+                self.placed.add(self.main)
         for name, (day, ev) in self.spans.items():
             if name not in self.dated:
                 self.entity("event", name, ev, date=day)
@@ -254,24 +279,40 @@ class _Article:
     def _roles(self, view: SentView, evs: list[EventMention]) -> None:
         seen = set()
         for r in find_roles(view) + [RoleMention(a, role) for a, role in srl_roles(view)]:
-            if (r.agent.text, r.role) in seen:
+            event = self._role_event(view, evs, r)
+            if (r.agent.text, r.role, event) in seen or r.verb_end is None and (r.agent.text, r.role) in seen:
                 continue  # a frame and a rule stating the same role give one fact
-            seen.add((r.agent.text, r.role))
-            self._role(view, r.agent, r.role, self._role_event(view, evs, r))
+            seen |= {(r.agent.text, r.role, event), (r.agent.text, r.role)}
+            self._role(view, r.agent, r.role, event)
+        for person, e in talk_speakers(view, evs):
+            if (person.text, "speaker", e.name) not in seen:
+                self._role(view, person, "speaker", e.name)
         for party, e in signatories(view, evs):
             self._role(view, party, "signatory", e.name or self._hosts_event(e) or self._event_for(view, evs, e.start))
 
     def _role_event(self, view: SentView, evs: list[EventMention], r: RoleMention) -> str | None:
         """The event the verb names as its object ("出席X签约仪式"), else the (last) event the
         clause goes on to name ("曹立军主持召开市委常委会会议"), else the one before."""
+        obj = None
         if r.verb_end is not None:
-            obj = next((e for e in evs if 0 <= e.start - r.verb_end <= 2
-                        and re.fullmatch(r"了?", view.text[r.verb_end:e.start])), None)
+            obj = next((e for e in evs if 0 <= e.start - r.verb_end <= 3
+                        and re.fullmatch(r"了?(?:本次|此次|这次|本届|该)?", view.text[r.verb_end:e.start])), None)
             if obj is not None and obj.name:
                 return obj.name
-        ahead = [e for e in evs if e.name and e.start >= r.agent.end
-                 and not re.search(r"[，。；,;]", view.text[r.agent.end:e.start])]
-        return ahead[-1].name if ahead else self._event_for(view, evs, r.agent.start)
+        signing = self._ceremony_ref(view, obj) or (self.signing_main and r.role == "signatory" and self.main)
+        if signing:
+            return signing
+        noun = obj is not None and not obj.name and view.text[obj.end - 2:obj.end]
+        kin = noun and next((e for e in (self.main, self.last_held) if e and e.endswith(noun)), None)
+        if kin:
+            return kin  # "出席此次峰会": the main event if it is a summit, else the summit last held
+        ahead = [e for e in evs if e.name and e.start >= r.agent.end and (e.held or not _CITED.match(view.text[e.end:]))
+                 and not re.search(r"[，。；,;]", view.text[r.agent.end:e.start])]  # not "学习党的二十大精神"
+        if ahead:
+            return ahead[-1].name
+        # "筹备了X，…邀请A共话": a clause after one that only names X (not held there) is not about X
+        evs = [e for e in evs if e.held or e.end > r.agent.start or not re.search(r"[，；,;]", view.text[e.end:r.agent.start])]
+        return self._event_for(view, evs, r.agent.start)
 
     def _role(self, view: SentView, agent: Name, role: str, event: str | None) -> None:
         if not event:
@@ -285,7 +326,10 @@ class _Article:
         self.facts.roles.append(RoleFact(event, agent.text, kind, role, view.evidence))
 
     def _agreements(self, view: SentView, evs: list[EventMention]) -> None:
-        ctx = self.__dict__.setdefault("_signing", SigningContext())  # "双方", elided subjects
+        ctx = self.__dict__.get("_signing")  # "双方", elided subjects, the article's bodies
+        if ctx is None:
+            ctx = self._signing = SigningContext()
+            ctx.known = {n.text for v in self.views for n in v.names if n.kind == "organization"}
         rules = find_agreements(view, ctx)
         ctx.after(view)
         found = {frozenset(p.text for p in a.parties) for a in rules}

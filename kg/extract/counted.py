@@ -23,9 +23,11 @@ CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 
 _NUM = r"[一二两三四五六七八九十]{1,3}|\d{1,2}"
 #: numeral, classifier, noun: 六大应用系统, 八方面重点任务, 十一个专项工程, 三张清单
 _COUNTED = re.compile(r"(?<![第每前后这那\d一二三四五六七八九十百千万])(" + _NUM + r")"
-                      r"(个方面的|个方面|方面|大类|大|个|张|支|项|类|条|种)([\u4e00-\u9fffA-Za-z+]{1,8})")
+                      r"(个方面的|个方面|方面|大类|大|个|张|支|项|类|条|种|座)([\u4e00-\u9fffA-Za-z+]{1,8})")
 _PLUS = re.compile(r"“?(\d{1,2}(?:\+\d{1,2})+)”?")  # “1+6”板块: 1 + 6 parts
 MAX_PART = 30
+#: heads that often modify a noun after them (产业园区, 产业集群): no name when one follows
+_MODIFYING_HEADS = {"产业"}
 _SUBJECT_POS = {"LOC", "ORG", "PER", "ns", "nt", "nr", "r", "TIME", "t"}
 _NOUN_POS = {"n", "nz", "nw", "vn", "a", "an", "j", "m", "LOC", "ORG"}
 
@@ -37,6 +39,7 @@ class Counted:
     name: str
     count: int
     head: str
+    listed: bool = False  # "A、B、C3个产业": a name only when exactly its parts stand before it
 
 
 def cn_number(s: str) -> int:
@@ -83,9 +86,9 @@ def counted_names(view: SentView) -> list[Counted]:
 
 def _single(view: SentView, m: re.Match) -> Counted | None:
     text, count = view.text, cn_number(m.group(1))
-    if count < 2 or m.group(1).isdigit() and m.group(2) != "大" \
-            or m.group(2) == "大" and count > 10:
-        return None  # 30个应用场景 is a number of things, 3大平台 a name; 二十大 a congress
+    listed = m.group(1).isdigit() and m.group(2) != "大"  # 30个应用场景 is a number of things, 3大平台 a name
+    if count < 2 or listed and count > 12 or m.group(2) == "大" and count > 10:
+        return None  # 二十大 is a congress
     end = None  # the noun is the longest run of noun-like tokens that ends with a head
     for s, e, pos in view.tokens:
         if e <= m.start(3):
@@ -98,10 +101,14 @@ def _single(view: SentView, m: re.Match) -> Counted | None:
         return None
     noun = text[m.start(3):end]
     head = head_of(noun)
+    k = view.token_at(end)
+    if head in _MODIFYING_HEADS and k is not None and view.tokens[k][0] == end and view.tokens[k][2] in ("n", "nz") \
+            and "\u4e00" <= text[end:end + 1] <= "\u9fff":
+        return None  # 两个冰雪产业园区: the head only modifies the noun after it
     if re.search(r"[的和与]", noun) or vocab().event_noun(noun) or (
             m.group(2) in ("个", "条", "种") and len(noun) < 3):
         return None  # 三个平台 is no name; 三个重点平台 is
-    return Counted(m.start(), end, text[m.start():end], count, head)
+    return Counted(m.start(), end, text[m.start():end], count, head, listed)
 
 
 def _grouped(view: SentView) -> list[Counted]:

@@ -149,7 +149,9 @@ def _held(view: SentView, em: EventMention, after: str, noun: str) -> EventMenti
     its name is generic (a reference to the main event) or the name of its hosts."""
     text = view.text
     held = HELD.match(_ORGANIZED.sub("", after, count=1))
-    hosted = re.search(r"(?:在([^，。；]{1,30}?))?(?:举行|召开|举办|主办|组织)(?:了|的)?$", text[:em.start])
+    # "举行了A的B研讨会": what is held is the name with the modifiers it was cut from
+    hosted = re.search(r"(?:在([^，。；]{1,30}?))?(?:举行|召开|举办|主办|组织)(?:了|的)?(?:[^，。；“”《》了]{1,20}的)?$",
+                       text[:em.start])
     held_before = hosted or _ATTENDED.search(text[:em.start])  # one attends what takes place
     generic = _generic(em.name, noun) if em.type != "Congress" else False
     em.signing = bool(_SIGNING.match(em.name)) or "签约" in em.name or "签署" in em.name
@@ -185,11 +187,25 @@ def _where(view: SentView, em: EventMention, held, held_before, hosted) -> str |
                      re.fullmatch(r"(?:今天|今日|近日|日前|\d{1,2}日|上午|下午|正式|隆重|成功|将|也|还)*", text[n.end:hosted.start()])
                      and text.rfind("，", 0, hosted.start()) < n.start), None)
         where, at = (city.text, city.start) if city and not text[:city.start].endswith("在") else (None, -1)
+    if not where and (hosted or held_before):
+        where, at = _same_place(view, em.start)
     if where:
         where = place_words(view, at, where)
     if where and not re.search(r"(?:期间|之际|前后|上|中)$", where) and not vocab().event_noun(where):
         return clean_name(where)
     return None
+
+
+def _same_place(view: SentView, start: int) -> tuple[str | None, int]:
+    """"A与B在广州签署协议，同时还举行了X": an event held in a clause that goes on (同时/随后/并)
+    from one saying where its subject was is held there too."""
+    text = view.text
+    clause = max(text.rfind(c, 0, start) for c in "，,；;") + 1
+    if not clause or not re.match(r"(?:同时|随后|并|当天|其间)", text[clause:start]):
+        return None, -1
+    at = [n for n in view.names if n.kind == "place" and n.end < clause and text[n.start - 1:n.start] == "在"
+          and re.match(r"(?:举行|召开|签署|签订|签约|会见|会谈|开幕|出席|主持)", text[n.end:])]
+    return (at[-1].text, at[-1].start) if len(at) == 1 else (None, -1)
 
 
 def _after_conjunction(name: str, start: int) -> tuple[str, int]:

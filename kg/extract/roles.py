@@ -108,8 +108,23 @@ def _bodies_for_persons(view: SentView, lo: int, verb_start: int) -> list[Name]:
         a, b = m.span("list")
         bodies = [n for n in view.names if n.kind in ("organization", "place") and a <= n.start and n.end <= b]
         if bodies:
-            return _outermost(bodies)
+            return _list_items(view, a, b, _outermost(bodies))
     return []
+
+
+def _list_items(view: SentView, a: int, b: int, bodies: list[Name]) -> list[Name]:
+    """The items of the list "A、B、C" at [a, b) are the bodies when most of them hold a name the
+    recognizer found: a name it split ("X清泰（青岛）律师事务所") or missed is still one item."""
+    text = view.text
+    if text.startswith("来自", a):
+        a += 2
+    cuts = [i for i in range(a, b) if text[i] == "、" or text[i] in "和及"
+            and not any(n.start <= i < n.end for n in bodies)]  # not 工业和信息化部
+    items = [(s + 1, t) for s, t in zip([a - 1] + cuts, cuts + [b])]
+    named = [(s, t) for s, t in items if any(s <= n.start and n.end <= t for n in bodies)]
+    if len(items) < 2 or 2 * len(named) < len(items) or any(not 2 <= t - s <= 30 for s, t in items):
+        return bodies
+    return [view.name_at(s, t) or Name(s, t, text[s:t], "organization") for s, t in items]
 
 
 def _joined(names: list[Name], text: str) -> list[Name]:
@@ -155,11 +170,42 @@ def _verb_use(view: SentView, s: int, e: int) -> bool:
     before = view.text[max(0, s - 2):s]
     if before.endswith(("重要", "的")):
         return False
+    last = view.token_at(e - 1)
+    if last is not None and view.tokens[last][1] > e and view.tokens[last][2] in {"n", "nz"}:
+        return False  # the verb's last character begins a noun: 上|台阶
     ks = [k for k in (view.token_at(s), view.token_at(e - 1)) if k is not None]
     if not ks:
         return True
     verbal = any(view.tokens[k][2] in {"v", "vn", "vd"} for k in ks)  # 主旨/n 分享/v
     return verbal or before.endswith(("作", "了", "作了", "发表"))
+
+
+# ------------------------------------------------------------------ talks
+#: a talk whose participants all speak: "…圆桌", "…会谈", "…对话会"
+_TALK = re.compile(r"(?:圆桌|会谈|对话会?|对谈)[”\"]?$")
+#: "A与B之间进行的X会谈", "A和B举行的X对话": the persons of the clause before are its participants
+_TALK_BEFORE = re.compile(r"(?:^|[，。；：,])(?P<list>[^，。；：,]{2,60}?)(?:之间)?(?:进行|举行|开展)的$")
+
+
+def talk_speakers(view: SentView, evs: list[EventMention]) -> list[tuple[Name, EventMention]]:
+    """The persons who take part in a named talk speak at it: listed in brackets right after its
+    name ("“X圆桌”（A、B）") or as those between whom it is held ("A与B之间进行的“X会谈”")."""
+    text, out = view.text, []
+    for e in evs:
+        if not e.name or not _TALK.search(e.name):
+            continue
+        bracket = re.match(r"[（(]([^）)]{2,40})[）)]", text[e.end:])
+        if bracket:
+            lo, hi = e.end + bracket.start(1), e.end + bracket.end(1)
+        else:
+            m = _TALK_BEFORE.search(text[:e.start])
+            if not m or not re.search(r"[与和同]", m.group("list")):
+                continue
+            lo, hi = m.span("list")
+        persons = [n for n in view.names_of("person") if lo <= n.start and n.end <= hi]
+        if len(persons) >= 2:
+            out += [(p, e) for p in persons]
+    return out
 
 
 # ------------------------------------------------------------------ signatories
@@ -193,18 +239,33 @@ def _hosts(view: SentView, event_start: int) -> list[Name]:
     return _listed_before(view, m.start()) if m else []
 
 
+_SIGN_VERB = re.compile(r"(?:在([^，。；]{1,15}?))?(?:正式|共同|分别)?(?:签署|签订|签约)")
+
+
 def signing_parties(view: SentView) -> list[Name]:
-    """The bodies of "A与B（在X）签署/签订…" in the sentence: those who sign."""
-    m = re.search(r"(?:在[^，。；]{1,15}?)?(?:正式|共同|分别)?(?:签署|签订|签约)", view.text)
-    return _listed_before(view, m.start()) if m else []
+    """The bodies of "A与B（在X）签署/签订…" in the sentence: those who sign. A name tagged as a
+    person listed with a body is a company that signs ("安X与华为签署协议": persons sign 代表…)."""
+    m = _SIGN_VERB.search(view.text)
+    return _listed_before(view, m.start(), companies=True) if m else []
 
 
-def _listed_before(view: SentView, verb_start: int) -> list[Name]:
+def signing_place(view: SentView) -> str | None:
+    """The place of "A与B在X签署…": a place name that is all of X."""
+    m = _SIGN_VERB.search(view.text)
+    if not m or not m.group(1):
+        return None
+    return next((n.text for n in view.names if n.kind == "place" and (n.start, n.end) == m.span(1)), None)
+
+
+def _listed_before(view: SentView, verb_start: int, companies: bool = False) -> list[Name]:
     """Two or more bodies joined by 与/和/同/、 that end the clause before ``verb_start``."""
     m = re.search(r"$", view.text[:verb_start])
     clause = max(view.text.rfind(c, 0, m.start()) for c in "，。；：") + 1
-    bodies = [n for n in view.names if n.kind in ("organization", "place") and clause <= n.start
-              and n.end <= m.start()]
+    kinds = ("organization", "place", "person") if companies else ("organization", "place")
+    bodies = [n for n in view.names if n.kind in kinds and clause <= n.start and n.end <= m.start()]
     bodies = _joined(_outermost(bodies), view.text)
     between = [view.text[a.end:b.start] for a, b in zip(bodies, bodies[1:])]
+    persons = sum(b.kind == "person" for b in bodies)
+    if persons > 1 or persons and not any(b.kind == "organization" for b in bodies):
+        return []  # persons who sign do so for their bodies
     return bodies if len(bodies) >= 2 and all(re.fullmatch(r"[与和同、]", x) for x in between) else []
