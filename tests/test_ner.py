@@ -57,13 +57,6 @@ def test_ner_features_one_list_per_character(lac):
     assert "x=BPOST" in feats[3]  # 记者: a post title of the lexicon
 
 
-def test_ner_features_surname_and_neighbour_words(lac):
-    text = "主持人赵晓东表示同意"
-    feats = features(text, lac.analyze([text])[0].tokens, dictionary_spans(text))
-    assert "s=--s" in feats[3] and "s=^--" in feats[1]  # 赵: a common surname, 主, 持 none
-    assert "pw=主持人" in feats[3] and "nw=表示" in feats[5]  # the words around the name
-
-
 @pytest.mark.parametrize("name,expected", [
     ("周海燕", True), ("郑一鸣", True),
     ("周先生", False), ("郑老师", False),  # a surname and a common noun

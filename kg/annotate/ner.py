@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["MODEL", "LABEL_OF", "CATEGORY_OF", "NerSpan", "NerTagger", "tagger", "features",
-           "dictionary_spans", "spans_of_tags", "tags_of_spans", "merge_entities", "KEEP_UNRECOGNIZED"]
+           "dictionary_spans", "spans_of_tags", "tags_of_spans", "merge_entities", "KEEP_UNRECOGNIZED",
+           "plausible_name"]
 
 MODEL = Path(__file__).resolve().parent.parent / "data" / "models" / "ner.crfsuite"
 LABEL_OF = {"name": "PERSON", "company": "ORG", "government": "ORG", "organization": "ORG",
@@ -85,47 +86,23 @@ def features(text: str, tokens, spans=()) -> list[list[str]]:
     lex = _bies(n, [x for x in spans if x[2][0] != "G"])
     gaz = _bies(n, [x for x in spans if x[2][0] == "G"])
     brand = _bies(n, [(s, e, "") for s, e, _ in tokens if text[s:e] in _brands()])
-    sur = "^^" + "".join("s" if ch in _surnames() else "-" for ch in text) + "$$"
-    prev_w, next_w = _neighbour_words(text, n, tokens)
     out = []
     for i in range(n):
         j = i + 2
         f = ["b", "c0=" + c[j], "c-1=" + c[j - 1], "c1=" + c[j + 1], "c-2=" + c[j - 2], "c2=" + c[j + 2],
              "b-1=" + c[j - 1] + c[j], "b0=" + c[j] + c[j + 1], "b-2=" + c[j - 2] + c[j - 1],
              "b1=" + c[j + 1] + c[j + 2], "t=" + ty[j - 1:j + 2],
-             "p=" + tp[i + 1], "p-1=" + tp[i], "p1=" + tp[i + 2], "s=" + sur[j - 2:j + 1]]
-        if prev_w[i]:
-            f.append("pw=" + prev_w[i])
-        if next_w[i]:
-            f.append("nw=" + next_w[i])
+             "p=" + tp[i + 1], "p-1=" + tp[i], "p1=" + tp[i + 2]]
         if words[i]:
             f.append("w=" + words[i])
         if lex[i]:
             f.append("x=" + lex[i])
-        if i and lex[i - 1] and lex[i - 1][0] in "ES":
-            f.append("x-1=" + lex[i - 1][0] + lex[i - 1][1:5])
-        if i + 1 < n and lex[i + 1] and lex[i + 1][0] in "BS":
-            f.append("x1=" + lex[i + 1][0] + lex[i + 1][1:5])
         if gaz[i]:
             f.append("g=" + gaz[i])
         if brand[i]:
             f.append("br=" + brand[i])
         out.append(f)
     return out
-
-
-def _neighbour_words(text: str, n: int, tokens) -> tuple[list[str], list[str]]:
-    """Per character: the LAC word before and the word after its own token (up to 3 characters,
-    "" else): the cues around names and titles (记者 …, … 表示, … 说)."""
-    prev_w, next_w = [""] * n, [""] * n
-    toks = [(s, e) for s, e, _ in tokens if e > s]
-    for k, (s, e) in enumerate(toks):
-        before = text[toks[k - 1][0]:toks[k - 1][1]] if k else "^"
-        after = text[toks[k + 1][0]:toks[k + 1][1]] if k + 1 < len(toks) else "$"
-        for i in range(s, min(e, n)):
-            prev_w[i] = before if len(before) <= 3 else ""
-            next_w[i] = after if len(after) <= 3 else ""
-    return prev_w, next_w
 
 
 @functools.lru_cache(maxsize=1)
@@ -135,10 +112,6 @@ def _name_vocab() -> tuple[frozenset[str], frozenset[str]]:
     lines = (MODEL.parent.parent / "surnames.txt").read_text(encoding="utf-8").splitlines()
     words = [x.strip() for x in lines if x.strip() and not x.startswith("#")]
     return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) > 1)
-
-
-def _surnames() -> frozenset[str]:
-    return _name_vocab()[0]
 
 
 def plausible_name(name: str) -> bool:
