@@ -159,9 +159,14 @@ def nquads_of(graph) -> str:
 
 
 def _unique(paths: list[Path]) -> tuple[list[Path], list[DocOutcome]]:
-    """Shards are named by file name: a second file of the same name is refused."""
-    seen, keep, refused = {}, [], []
+    """Shards are named by file name: a second file of the same name is refused; the same
+    file given twice (``seeds/ seeds/``, ``a.txt ./a.txt``) is built once."""
+    seen, keep, refused, resolved = {}, [], [], set()
     for p in paths:
+        real = p.resolve()
+        if real in resolved:
+            continue
+        resolved.add(real)
         if p.name in seen:
             refused.append(DocOutcome(str(p), p.name, error=f"same file name as {seen[p.name]}; "
                                       "rename one (shards and graphs are named by file name)"))
@@ -196,9 +201,10 @@ def build(sources, out, options: BuildOptions | None = None) -> BuildResult:
     started, t0 = _dt.datetime.now(_dt.timezone.utc), time.perf_counter()
     paths, outcomes = _unique(_stage("read", "iter_sources")([Path(s) for s in sources]))
     if not paths and not outcomes:
-        raise BuildError(f"no source files (.txt, .md, .html) in {', '.join(map(str, sources))}")
+        raise BuildError(f"no source files (.txt, .md, .html) in {', '.join(map(str, sources))}",
+                         hint="Give .txt, .md or .html files, or folders that hold them.")
     out = Path(out)
-    (out / "shards").mkdir(parents=True, exist_ok=True)
+    _check_out(out)
     outcomes += list(_run(paths, out / "shards", options))
     fatal = next((o for o in outcomes if o.fatal), None)
     if fatal:
@@ -207,9 +213,26 @@ def build(sources, out, options: BuildOptions | None = None) -> BuildResult:
     errors = sorted((o for o in outcomes if o.error is not None), key=lambda o: o.path)
     _remove_stale_shards(out / "shards", {o.id for o in done})
     if not done:
-        raise BuildError("nothing built: " + "; ".join(f"{e.path}: {e.error}" for e in errors),
+        raise BuildError("nothing built: " + "; ".join(e.message for e in errors),
                          hint="Fix or remove the files named above, then build again.")
     return _finish(out, done, errors, options, started, t0)
+
+
+def _check_out(out: Path) -> None:
+    """The build folder must be (or become) a writable folder: refused before any work."""
+    hint = "Give --out a folder you can write to (it is created if missing)."
+    for parent in (out, *out.parents):
+        if parent.exists():
+            if not parent.is_dir():
+                raise BuildError(f"--out {out}: {parent} is a file, not a folder", hint=hint)
+            break
+    try:
+        (out / "shards").mkdir(parents=True, exist_ok=True)
+        probe = out / f".kg-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        raise BuildError(f"--out {out}: cannot write there ({err.strerror or err})", hint=hint) from None
 
 
 def _remove_stale_shards(shards: Path, keep: set[str]) -> None:

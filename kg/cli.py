@@ -32,6 +32,11 @@ class _Group(click.Group):
             if err.hint:
                 click.echo(f"hint: {err.hint}", err=True)
             ctx.exit(2)
+        except click.UsageError as err:  # bad option or argument: the same form as other errors
+            click.echo(f"error: {err.format_message()}", err=True)
+            command = err.ctx.command_path if err.ctx else "kg"
+            click.echo(f"hint: see `{command} --help`", err=True)
+            ctx.exit(2)
 
 
 @click.group(cls=_Group, epilog=EXIT_CODES)

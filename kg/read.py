@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,6 +120,9 @@ def read_file(path, *, lines: bool = False) -> Document:
     text, encoding = decode(data, str(path))
     doc = read_text(text, str(path), lines=lines)
     doc.encoding = encoding
+    if next(iter(doc.sentences), None) is None:
+        # built (it adds nothing), but said: an empty file is usually a mistake
+        print(f"warning: {path}: no text (empty file), nothing to extract", file=sys.stderr)
     return doc
 
 

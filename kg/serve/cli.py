@@ -30,6 +30,7 @@ def serve(build_dir, host, port, timeout, max_rows, workers, cache_mb, max_query
     """
     from . import run
 
+    _check_port(host, port)
     click.echo(f"kg serve: http://{host}:{port}/  (SPARQL: http://{host}:{port}/sparql)", err=True)
     try:
         run(build_dir, host, port, timeout=timeout, max_rows=max_rows, workers=workers, cache_mb=cache_mb,
@@ -39,6 +40,28 @@ def serve(build_dir, host, port, timeout, max_rows, workers, cache_mb, max_query
             raise
         raise KGError(f"kg serve needs the serve extra ({err.name} is missing)",
                       hint="pip install 'kg[serve]'") from None
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port that cannot be bound before saying where the server is (uvicorn would
+    print [Errno 98] and exit 3 after the URL was shown)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as err:
+        raise KGError(f"--host {host}: unknown address ({err.strerror or err})",
+                      hint="Give an address of this machine, e.g. --host 127.0.0.1 or --host 0.0.0.0.") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        if sys.platform != "win32":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            sock.bind(address)
+        except OSError as err:
+            raise KGError(f"cannot listen on {host}:{port} ({err.strerror or err})",
+                          hint=f"Another program (or kg serve) may be using port {port}: stop it, "
+                               "or choose another with --port.") from None
 
 
 @click.command("push", epilog="\b\nExit status: 0 every graph sent, 2 error (message and hint on stderr).")
