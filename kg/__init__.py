@@ -7,8 +7,9 @@ loads no NLP model, no onnxruntime, no torch and no pyoxigraph::
     result = kg.build(["seeds/"], "build/")            # -> kg.build.BuildResult
     report = kg.validate("build/")                      # -> kg.validate.Report
     rows = kg.query("build/", "SELECT * WHERE { ?s ?p ?o } LIMIT 3")
+    posts = kg.query("build/", "posts")                # a canned query, as `kg query`
     kg.export("build/", "ttl", "graph.ttl")
-    for line in kg.annotate_file("article.txt"): print(line)
+    for row in kg.annotate_file("article.txt"): print(row["text"], row["mentions"])
 
 ``kg.build`` and ``kg.validate`` are both the functions below and the doors to
 their modules (``kg.build.BuildOptions`` is ``kg/build.py``'s): see ``_Api``.
@@ -42,10 +43,27 @@ def _validate(paths, shapes=None, *, engine: str = "pyshacl"):
 
 
 def query(build_or_store, sparql: str):
-    """Run SPARQL over a build folder's store: ``QueryResult(vars, rows)`` of plain Python values."""
+    """Run SPARQL over a build folder's store: ``QueryResult(vars, rows)`` of plain Python values.
+
+    ``sparql`` is the query text, or, as with ``kg query``, the name of a canned query
+    (``kg.query("build/", "posts")``; ``kg query --list`` lists them) or the path of a .rq file.
+    """
     from .store import query as run
 
-    return run(build_or_store, sparql)
+    return run(build_or_store, _query_text(sparql))
+
+
+def _query_text(sparql) -> str:
+    """The query ``sparql`` names when it is one word naming a canned query or a .rq path;
+    else ``sparql`` itself (so one stray word is still reported as malformed SPARQL)."""
+    from .store import list_queries, read_query
+
+    text = str(sparql).strip()
+    if not text or any(c.isspace() or c in "{}" for c in text):
+        return str(sparql)
+    if text.endswith(".rq") or Path(text).is_file() or text in dict(list_queries()):
+        return read_query(text)
+    return str(sparql)
 
 
 def export(build_dir, fmt: str = "ttl", output=None):
@@ -56,10 +74,14 @@ def export(build_dir, fmt: str = "ttl", output=None):
 
 
 def annotate_file(path, nlp: str = "lac", lines: bool = False):
-    """JSON lines (one per sentence, CONTRACT.md's format) of the mentions found in ``path``."""
+    """Rows (dicts, one per sentence, CONTRACT.md's format) of the mentions found in ``path``;
+    ``json.dumps(row, ensure_ascii=False)`` gives the line `kg annotate` prints."""
+    import json
+
     from .annotate import to_jsonl
 
-    return to_jsonl(path, nlp=nlp, lines=lines)
+    for line in to_jsonl(path, nlp=nlp, lines=lines):
+        yield json.loads(line) if isinstance(line, str) else line
 
 
 def compare_backends(path, nlp_a: str, nlp_b: str, lines: bool = False):

@@ -241,8 +241,8 @@ def annotate(files, nlp, lines, other):
                 click.echo(json.dumps(row, ensure_ascii=False))
             click.echo(f"{path}: {summary}", err=True)
             continue
-        for line in kg.annotate_file(path, nlp=nlp, lines=lines):
-            click.echo(line.rstrip("\n"))
+        for row in kg.annotate_file(path, nlp=nlp, lines=lines):
+            click.echo(json.dumps(row, ensure_ascii=False))
 
 
 def _attach_commands() -> None:

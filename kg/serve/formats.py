@@ -25,14 +25,21 @@ GRAPH_TYPES = {
     "application/ld+json": RdfFormat.JSON_LD, "application/json": RdfFormat.JSON_LD,
     "application/rdf+xml": RdfFormat.RDF_XML,
 }
-RESULT_NAMES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "srj": "json", "srx": "xml"}
+RESULT_NAMES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "srj": "json", "srx": "xml",
+                "sparql-results+json": "json", "sparql-results+xml": "xml"}
 GRAPH_NAMES = {
-    "turtle": RdfFormat.TURTLE, "ttl": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES,
-    "nt": RdfFormat.N_TRIPLES, "nquads": RdfFormat.N_QUADS, "nq": RdfFormat.N_QUADS,
+    "turtle": RdfFormat.TURTLE, "ttl": RdfFormat.TURTLE, "n3": RdfFormat.TURTLE,  # Turtle is N3's core
+    "text/n3": RdfFormat.TURTLE, "text/rdf+n3": RdfFormat.TURTLE,
+    "ntriples": RdfFormat.N_TRIPLES, "n-triples": RdfFormat.N_TRIPLES, "nt": RdfFormat.N_TRIPLES,
+    "nquads": RdfFormat.N_QUADS, "n-quads": RdfFormat.N_QUADS, "nq": RdfFormat.N_QUADS,
     "trig": RdfFormat.TRIG, "jsonld": RdfFormat.JSON_LD, "json-ld": RdfFormat.JSON_LD,
-    "json": RdfFormat.JSON_LD, "rdfxml": RdfFormat.RDF_XML, "xml": RdfFormat.RDF_XML,
+    "ld+json": RdfFormat.JSON_LD, "json": RdfFormat.JSON_LD, "rdfxml": RdfFormat.RDF_XML,
+    "rdf+xml": RdfFormat.RDF_XML, "rdf/xml": RdfFormat.RDF_XML, "xml": RdfFormat.RDF_XML,
     "rdf": RdfFormat.RDF_XML,
 }
+# A client asking a results type for a graph (roqet asks application/sparql-results+xml for
+# CONSTRUCT) gets the graph format nearest to it, as a browser asking text/html gets Turtle.
+GRAPH_FOR_RESULTS = {"xml": RdfFormat.RDF_XML, "json": RdfFormat.JSON_LD}
 RESULT_MEDIA = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                 "csv": "text/csv", "tsv": "text/tab-separated-values"}
 
@@ -60,17 +67,27 @@ def parse_accept(accept: str | None) -> list[str]:
     return [m for _, _, m in sorted(items)]
 
 
+def _known(key: str) -> bool:
+    return any(key in table for table in (RESULT_NAMES, RESULT_TYPES, GRAPH_NAMES, GRAPH_TYPES))
+
+
 def choose(kind: str, accept: str | None, fmt: str | None):
-    """The format for a result ``kind`` ("results" or "graph"): a short name or an RdfFormat."""
+    """The format for a result ``kind`` ("results" or "graph"): a short name or an RdfFormat.
+
+    ``fmt`` (the ``format=`` parameter) wins when it names a format of ``kind``; a format name
+    clients send that only fits the other kind (SPARQLWrapper's ``format=rdf+xml`` on a SELECT,
+    ``format=csv`` on a CONSTRUCT) defers to the Accept header; an unknown name is refused.
+    """
     names, types = (RESULT_NAMES, RESULT_TYPES) if kind == "results" else (GRAPH_NAMES, GRAPH_TYPES)
     default = "json" if kind == "results" else RdfFormat.TURTLE
     if fmt:
-        key = fmt.strip().lower()
+        key = fmt.strip().lower().replace(" ", "+")  # an unescaped '+' in a URL arrives as ' '
         if key in names:
             return names[key]
         if key in types:
             return types[key]
-        raise NotAcceptable(f"format={fmt!r} is not available for {kind}; use one of {sorted(names)}")
+        if not _known(key):
+            raise NotAcceptable(f"format={fmt!r} is not available for {kind}; use one of {sorted(names)}")
     wanted = parse_accept(accept)
     if not wanted:
         return default
@@ -81,6 +98,10 @@ def choose(kind: str, accept: str | None, fmt: str | None):
             return default
         if media == "text/html":  # a browser: show something readable
             return default
+    if kind == "graph":
+        for media in wanted:
+            if media in RESULT_TYPES:
+                return GRAPH_FOR_RESULTS.get(RESULT_TYPES[media], default)
     raise NotAcceptable(f"none of the accepted types ({accept}) fits {kind}; "
                         f"offer one of {sorted(set(types))}")
 
