@@ -65,7 +65,9 @@ class _Article:
         self.signing_place: str | None = None  # where the parties sign ("A与B在X签署")
         self.main, self.main_date = self._main_event()
         self.last_date: str | None = None  # the latest date stated so far ("同日" refers to it)
-        self.pair = None  # the last two bodies named together ("双方" refers to them)
+        # "双方", elided subjects, and the article's bodies a cut party is stretched to
+        self.signing = SigningContext()
+        self.signing.known = {n.text for v in self.views for n in v.names if n.kind == "organization"}
         self.orgs_seen: list[str] = []  # organizations named so far, in order
         self.last_held: str | None = None  # the latest event said to be held ("会上" refers to it)
         self.placed: set[str] = set()  # events given a place by a sentence
@@ -326,10 +328,7 @@ class _Article:
         self.facts.roles.append(RoleFact(event, agent.text, kind, role, view.evidence))
 
     def _agreements(self, view: SentView, evs: list[EventMention]) -> None:
-        ctx = self.__dict__.get("_signing")  # "双方", elided subjects, the article's bodies
-        if ctx is None:
-            ctx = self._signing = SigningContext()
-            ctx.known = {n.text for v in self.views for n in v.names if n.kind == "organization"}
+        ctx = self.signing
         rules = find_agreements(view, ctx)
         ctx.after(view)
         found = {frozenset(p.text for p in a.parties) for a in rules}
