@@ -7,6 +7,7 @@ event nouns, agreement types, units); it never names the people or bodies of an 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +75,13 @@ class Vocab:
                     continue
                 return s
         return None
+
+    def unit_alternation(self) -> str:
+        """The units as one regex alternation, longest first; a unit ending in a Latin letter
+        is not followed by another (5GB, not 5G + B). Shared by the NUMBER mentions of
+        kg.annotate and the indicators of kg.extract.numbers."""
+        return "|".join(re.escape(u) + ("(?![A-Za-z])" if u[-1].isascii() and u[-1].isalpha() else "")
+                        for u in self.units)
 
     def event_noun(self, name: str) -> str | None:
         for n in sorted(self.event_nouns, key=len, reverse=True):

@@ -116,8 +116,7 @@ def get_backend(name: str = "lac", **options) -> Backend:
 def _number_pattern() -> re.Pattern:
     from kg.vocab import vocab  # the same units extraction counts (units.txt, units_jionlp.txt)
 
-    unit = "|".join(re.escape(u) + ("(?![A-Za-z])" if u[-1].isascii() and u[-1].isalpha() else "")
-                    for u in vocab().units)  # 5GB, not 5G + B
+    unit = vocab().unit_alternation()
     return re.compile(
         rf"(?P<pre>超过|超|逾|近|约|不少于|多达)?"
         rf"(?:(?<![\d.A-Za-z])(?P<num>\d+(?:[.,]\d+)*)(?:[十百千万亿]+)?"

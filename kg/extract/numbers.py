@@ -67,8 +67,7 @@ def target_year(text: str, pos: int, now: int | None) -> int | None:
 @functools.lru_cache(maxsize=1)
 def _pattern() -> re.Pattern:
     """A number with its scale word and unit; a bare scale word (常住人口2400万、) has no unit."""
-    units = "|".join(re.escape(u) + ("(?![A-Za-z])" if u[-1].isascii() and u[-1].isalpha() else "")
-                     for u in vocab().units)  # 5GB, not 5G + B
+    units = vocab().unit_alternation()
     return re.compile(
         r"(?P<pre>超过|超|逾|多达|约|将近|近|大约|不少于)?"
         r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
