@@ -16,13 +16,12 @@ import importlib
 import json
 import os
 import platform
-import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BackendError, BuildError, KGError
+from .executor import run
 from .store import load_store, open_store, read_quads, serialize, write_atomic
 
 STAGES = ("read", "annotate", "extract", "link", "map", "write")
@@ -176,25 +175,6 @@ def _unique(paths: list[Path]) -> tuple[list[Path], list[DocOutcome]]:
     return keep, refused
 
 
-def _run(paths: list[Path], shards: Path, options: BuildOptions):
-    """Yield one DocOutcome per path, in completion order, with a progress bar on stderr."""
-    from tqdm import tqdm
-
-    bar = tqdm(total=len(paths), unit="doc", file=sys.stderr, leave=False,
-               disable=not (options.progress and sys.stderr.isatty()))
-    with bar:
-        if options.workers <= 1 or len(paths) == 1:
-            for p in paths:
-                yield build_document(p, shards, options.nlp, options.nlp_options)
-                bar.update()
-            return
-        with ProcessPoolExecutor(max_workers=min(options.workers, len(paths))) as pool:
-            futures = [pool.submit(build_document, p, shards, options.nlp, options.nlp_options) for p in paths]
-            for future in as_completed(futures):
-                yield future.result()
-                bar.update()
-
-
 def build(sources, out, options: BuildOptions | None = None) -> BuildResult:
     """Build ``out`` from ``sources`` (files and folders); see the module's docstring."""
     options = options or BuildOptions()
@@ -205,7 +185,7 @@ def build(sources, out, options: BuildOptions | None = None) -> BuildResult:
                          hint="Give .txt, .md or .html files, or folders that hold them.")
     out = Path(out)
     _check_out(out)
-    outcomes += list(_run(paths, out / "shards", options))
+    outcomes += list(run(paths, out / "shards", options))
     fatal = next((o for o in outcomes if o.fatal), None)
     if fatal:
         raise BackendError(fatal.error, hint=fatal.hint or None)
