@@ -39,6 +39,10 @@ class BuildOptions:
     shapes: Path | None = None         # SHACL shapes folder; None: the project's shapes/
     validate: bool = True              # run SHACL on the merged graph
     progress: bool = True              # tqdm bar on stderr (only when stderr is a terminal)
+    rebuild: bool = False              # rebuild every file, not only new and changed ones
+    executor: str = "local"            # kg.executor.EXECUTORS: local processes or dask
+    scheduler: str | None = None       # dask scheduler address; None: a LocalCluster
+    file_timeout: float | None = None  # seconds per source file; None: no limit
 
 
 @dataclass
@@ -55,6 +59,7 @@ class DocOutcome:
     timings: dict[str, float] = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
     prefixes: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # kept going, but the user should know
     error: str | None = None
     fatal: bool = False  # the backend itself failed: no document can be built
 
@@ -84,6 +89,7 @@ class BuildResult:
         s = self.stats
         lines = [f"built {len(self.documents)} document(s) into {self.out}: {s['triples']} triples, "
                  f"{s['chars']} chars in {s['seconds']:.1f} s ({s['chars_per_second']:.0f} chars/s)"]
+        lines += [f"warning: {w}" for d in self.documents for w in d.warnings]
         lines += [f"failed: {e.message}" for e in self.errors]
         if self.conforms is not None:
             lines.append("SHACL: conforms" if self.conforms else
@@ -130,6 +136,7 @@ def build_document(path, shards_dir, nlp: str = "lac", nlp_options: dict | None 
     outcome.id, outcome.chars = doc.id, len(doc.text)
     outcome.articles, outcome.sentences = len(doc.articles), sum(1 for _ in doc.sentences)
     outcome.provenance = dict(doc.provenance)
+    outcome.warnings = list(doc.warnings)
     return outcome
 
 

@@ -65,8 +65,16 @@ def main():
 @click.option("--workers", "-j", type=click.IntRange(min=1), help="Document processes [min(2, CPUs)].")
 @click.option("--shapes", type=click.Path(exists=True, path_type=Path), help="SHACL shapes folder.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
+@click.option("--rebuild", is_flag=True, help="Rebuild every file, even those unchanged since the last build.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where documents are built: local processes, or a Dask distributed cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler address (tcp://host:8786); default: a LocalCluster. Only with --executor dask.")
+@click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Time limit per source file: a file over it is reported as failed [no limit].")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
-def build(sources, out, nlp, nlp_options, workers, shapes, no_validate, quiet):
+def build(sources, out, nlp, nlp_options, workers, shapes, no_validate, rebuild, executor, scheduler,
+          file_timeout, quiet):
     """Build a graph from SOURCES (.txt, .md, .html files or folders).
 
     \b
@@ -77,7 +85,8 @@ def build(sources, out, nlp, nlp_options, workers, shapes, no_validate, quiet):
     from kg.build import BuildOptions
 
     options = BuildOptions(nlp=nlp, nlp_options=_key_values(nlp_options), shapes=shapes,
-                           validate=not no_validate, progress=not quiet)
+                           validate=not no_validate, progress=not quiet, rebuild=rebuild,
+                           executor=executor, scheduler=scheduler, file_timeout=file_timeout)
     if workers:
         options.workers = workers
     result = kg.build(sources, out, options)

@@ -224,6 +224,8 @@ class Document:
     entities: dict[tuple[str, str], Entity] = field(default_factory=dict)  # (kind, key) -> Entity
     #: what produced the annotations: {"backend": "lac", "version": "0.1.0", ...}
     provenance: dict = field(default_factory=dict)
+    #: problems that did not stop the build ("empty file", "undecodable byte at offset 120")
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def sentences(self):
