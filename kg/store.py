@@ -43,6 +43,17 @@ def store_path(build_dir) -> Path:
     return Path(build_dir) / "store"
 
 
+def build_id(build_dir) -> str | None:
+    """A string that changes whenever a new build is put in place in ``build_dir`` (None when
+    there is no build): ``kg serve`` compares it to notice a rebuild."""
+    stats = Path(build_dir) / "stats.json"
+    try:
+        st = stats.stat()
+    except OSError:
+        return None
+    return f"{st.st_mtime_ns}-{st.st_size}"
+
+
 def load_store(build_dir, quads=None) -> Path:
     """Bulk-load ``quads`` (default: the quads of BUILD/shards/*.nq) into a new store, built in
     a temporary folder and then renamed to BUILD/store."""
