@@ -21,7 +21,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml setup.py | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,serve,restful,turbo,docs]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,serve,restful,turbo,docs,dask]'
 	touch $(STAMP)
 
 # kg build exits 1 when a file failed or the graph has SHACL violations: still serve the rest.

@@ -37,7 +37,7 @@ def build(sources: list[Path], out: Path) -> None:
     import kg
     from kg.build import BuildOptions
 
-    result = kg.build(sources, out, BuildOptions(workers=1, progress=False, validate=False))
+    result = kg.build_graph(sources, out, BuildOptions(workers=1, progress=False, validate=False))
     if result.errors:
         sys.exit(f"quality: build failed: {result.errors[0]}")
 

@@ -1,120 +1,148 @@
-"""SHACL validation time per 100k triples, beside the build time of the same graph.
+"""SHACL validation of a real build with each engine: time, peak RSS, and the same report?
 
-    python bench/validate.py [--triples 100000] [--workers N] [--engines pyshacl,turbo] [--repeat 1]
+    python bench/validate.py [GRAPH] [--engines pyshacl,turbo,turbo-store] [--profile] [--items 400]
 
-Builds a generated corpus (bench/build.py's: the seed and dev articles repeated with their
-paragraphs shuffled, in a temporary folder, never committed) without validation, growing it
-until the graph holds at least ``--triples`` triples, then validates ``graph.trig`` with each
-engine: the project's shapes and ontology, as ``kg build`` does. Validation is timed from the
-file (parsing included, what a build pays) and, apart, on the already parsed graph.
-An engine that is not installed is reported as skipped. Writes bench/results/validate.json.
-Target: validation <= 25% of the build time.
+GRAPH is a build's graph.trig (or a build folder); without it, the first ITEMS files of
+../shared/corpus/xwlb-2023 are built (``kg build --no-validate``) in a temporary folder.
+Each engine runs in a child process of its own (its time from the file, parsing included, as
+``kg build`` pays it, and its peak RSS):
+
+- ``pyshacl``: kg.validate with pySHACL (rdflib data graph);
+- ``turbo``: kg.validate with pyshacl-turbo, the data handed to it natively (kg/validate_turbo.py);
+- ``turbo-store``: pyshacl-turbo's own API on a pyoxigraph Store, the way that was measured
+  slower before (and whose report has false sh:in violations).
+
+The reports are compared result by result (severity, focus, path, shape, constraint, value,
+messages, focus label) as multisets against the first engine's. ``--profile`` adds pySHACL's
+time per node shape (wall time of each top-level shape). Writes bench/results/validate.json.
 """
 from __future__ import annotations
 
 import argparse
+import collections
+import dataclasses
 import json
 import os
 import platform
+import resource
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-from build import make_corpus  # noqa: E402  (bench/build.py: the same generated corpus)
-
-PER = 100_000
+CORPUS = HERE.parent.parent / "shared" / "corpus" / "xwlb-2023"
 
 
-def build_graph(tmp: Path, triples: int, workers: int | None) -> tuple[Path, dict]:
-    """Build corpora of growing size until the graph holds ``triples``; the last build's figures."""
-    import kg
-    from kg.build import BuildOptions
+def _profiled():
+    """Time each top-level pySHACL shape (the node shapes and the shapes they are reached from)."""
+    import pyshacl.shape as shape
 
-    mb = triples / 65_000  # about 65k triples per MB of these articles
-    for attempt in range(4):
-        corpus, out = tmp / f"corpus{attempt}", tmp / f"out{attempt}"
-        corpus.mkdir()
-        paths = make_corpus(corpus, mb)
-        options = BuildOptions(validate=False, progress=False)
-        if workers:
-            options.workers = workers
+    spent, depth, original = collections.Counter(), [0], shape.Shape.validate
+
+    def timed(self, *args, **kwargs):
+        depth[0] += 1
         t = time.perf_counter()
-        result = kg.build([corpus], out, options)
-        seconds = time.perf_counter() - t
-        got = result.stats["triples"]
-        info = {"documents": len(paths), "chars": result.stats["chars"], "triples": got,
-                "seconds": seconds, "workers": options.workers, "errors": len(result.errors)}
-        if got >= triples:
-            return out / "graph.trig", info
-        mb *= 1.1 * triples / max(got, 1)
-    raise SystemExit(f"could not reach {triples} triples (last build: {got})")
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            depth[0] -= 1
+            if depth[0] == 0:
+                spent[str(self.node)] += time.perf_counter() - t
+    shape.Shape.validate = timed
+    return spent
 
 
-def time_engine(graph_file: Path, engine: str, repeat: int) -> dict:
-    from kg.errors import ValidationError
-    from kg.validate import load_data, validate
+def _turbo_store(graph: Path) -> list[dict]:
+    import pyoxigraph as ox
+    import pyshacl_turbo
+    from rdflib import Graph
 
-    try:
-        validate(graph_file.parent / "warm-up.ttl", engine=engine)  # imports, shapes, caches
-    except ValidationError as err:
-        if "needs" in str(err):
-            return {"skipped": str(err)}
-    best_file = best_graph = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        report = validate(graph_file, engine=engine)
-        best_file = min(best_file, time.perf_counter() - t)
-        data = load_data(graph_file)
-        t = time.perf_counter()
-        validate(data, engine=engine)
-        best_graph = min(best_graph, time.perf_counter() - t)
-    return {"seconds_from_file": best_file, "seconds_parsed_graph": best_graph,
-            "conforms": report.conforms, "violations": report.count("Violation"),
-            "warnings": report.count("Warning")}
+    from kg.ns import RDF, SH
+    from kg.validate import _result, ontology_graph, shapes_graph
+
+    store = ox.Store()
+    store.bulk_load(path=str(graph), format=ox.RdfFormat.TRIG)
+    sg = shapes_graph()
+    _, rg, _ = pyshacl_turbo.validate(store, shacl_graph=sg, ont_graph=ontology_graph(), allow_warnings=True)
+    return [dataclasses.asdict(_result(rg, sg, lambda f: None, n)) for n in rg.subjects(RDF.type, SH.ValidationResult)]
+
+
+def child(engine: str, graph: Path, out: Path, profile: bool) -> None:
+    from kg.validate import validate
+
+    spent = _profiled() if profile and engine == "pyshacl" else None
+    t = time.perf_counter()
+    if engine == "turbo-store":
+        results = _turbo_store(graph)
+    else:
+        results = [dataclasses.asdict(r) for r in validate(graph, engine=engine).results]
+    seconds = time.perf_counter() - t
+    info = {"seconds": seconds, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "results": results}
+    if spent is not None:
+        info["seconds_per_shape"] = {k: round(v, 2) for k, v in spent.most_common()}
+    out.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+
+
+def _rows(results: list[dict], label: bool = True) -> collections.Counter:
+    keep = (lambda r: r) if label else (lambda r: {k: v for k, v in r.items() if k != "focus_label"})
+    return collections.Counter(json.dumps(keep(r), ensure_ascii=False, sort_keys=True) for r in results)
+
+
+def _graph(args, tmp: Path) -> tuple[Path, dict]:
+    if args.graph:
+        g = args.graph / "graph.trig" if args.graph.is_dir() else args.graph
+        return g, {"graph": str(g)}
+    src, out = tmp / "src", tmp / "build"
+    src.mkdir()
+    for f in sorted(CORPUS.glob("*.md"))[: args.items]:
+        (src / f.name).write_bytes(f.read_bytes())
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "kg", "build", str(src), "--out", str(out), "--no-validate",
+                    "--quiet"], check=True)
+    return out / "graph.trig", {"items": args.items, "build_seconds_without_validation": time.perf_counter() - t}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--triples", type=int, default=PER, help="least size of the generated graph")
-    ap.add_argument("--workers", type=int, default=None)
-    ap.add_argument("--engines", default="pyshacl,turbo")
-    ap.add_argument("--repeat", type=int, default=1, help="runs per engine; the best is kept")
+    ap.add_argument("graph", nargs="?", type=Path, help="a graph.trig or a build folder [build ITEMS files]")
+    ap.add_argument("--items", type=int, default=400)
+    ap.add_argument("--engines", default="pyshacl,turbo,turbo-store")
+    ap.add_argument("--profile", action="store_true", help="pySHACL's time per node shape")
+    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
-
+    if args.child:
+        return child(args.child[0], Path(args.child[1]), Path(args.child[2]), args.profile)
     with tempfile.TemporaryDirectory(prefix="kg-bench-validate-") as tmp:
-        graph_file, build = build_graph(Path(tmp), args.triples, args.workers)
-        (graph_file.parent / "warm-up.ttl").write_text(
-            "<urn:x> a <https://schema.org/Person> .\n", encoding="utf-8")
-        engines = {e: time_engine(graph_file, e, args.repeat) for e in args.engines.split(",")}
-    scale = PER / build["triples"]
-    build["seconds_per_100k_triples"] = build["seconds"] * scale
-    for r in engines.values():
-        if "skipped" not in r:
-            r["seconds_per_100k_triples"] = r["seconds_from_file"] * scale
-            r["share_of_build"] = r["seconds_from_file"] / build["seconds"]
-    report = {"build": build, "validation": engines, "target_share_of_build": 0.25,
-              "machine": {"python": platform.python_version(), "cpus": os.cpu_count()}}
+        graph, source = _graph(args, Path(tmp))
+        triples = sum(1 for _ in open(graph, encoding="utf-8"))  # lines: about one per triple
+        engines = {}
+        for engine in args.engines.split(","):
+            out = Path(tmp) / f"{engine}.json"
+            subprocess.run([sys.executable, __file__, "--child", engine, str(graph), str(out),
+                            *(["--profile"] if args.profile else [])], check=True)
+            engines[engine] = json.loads(out.read_text(encoding="utf-8"))
+    first, reference = next(iter(engines.items()))
+    rows = {name: r.pop("results") for name, r in engines.items()}
+    for name, r in engines.items():
+        r["results"] = len(rows[name])
+        r["counts"] = dict(collections.Counter(x["severity"] for x in rows[name]))
+        r[f"same_report_as_{first}"] = _rows(rows[name]) == _rows(rows[first])
+        r[f"same_results_as_{first}_without_focus_labels"] = _rows(rows[name], False) == _rows(rows[first], False)
+        r[f"speedup_over_{first}"] = reference["seconds"] / r["seconds"]
+    report = {"data": {**source, "graph_lines": triples}, "engines": engines,
+              "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                          "load_average_at_end": os.getloadavg()}}
     (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "validate.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print_table(report)
-
-
-def print_table(r: dict) -> None:
-    b = r["build"]
-    print(f"graph: {b['triples']} triples from {b['documents']} documents ({b['chars']} chars)")
-    print(f"build without validation: {b['seconds']:.1f} s ({b['workers']} workers), "
-          f"{b['seconds_per_100k_triples']:.1f} s per 100k triples")
-    for name, v in r["validation"].items():
-        if "skipped" in v:
-            print(f"{name}: skipped ({v['skipped']})")
-            continue
-        print(f"{name}: {v['seconds_from_file']:.1f} s from graph.trig ({v['seconds_parsed_graph']:.1f} s on the "
-              f"parsed graph), {v['seconds_per_100k_triples']:.1f} s per 100k triples, "
-              f"{100 * v['share_of_build']:.0f}% of the build (target <= 25%); "
-              f"{v['violations']} violations, {v['warnings']} warnings")
+    (HERE / "results" / "validate.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+                                                    encoding="utf-8")
+    for name, r in engines.items():
+        print(f"{name}: {r['seconds']:.1f} s, peak {r['peak_rss_mb']:.0f} MB, {r['counts']}, "
+              f"same report as {first}: {r[f'same_report_as_{first}']}, x{r[f'speedup_over_{first}']:.2f}")
+    for shape, s in list((reference.get("seconds_per_shape") or {}).items())[:12]:
+        print(f"  {s:7.1f} s  {shape}")
 
 
 if __name__ == "__main__":

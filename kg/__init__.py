@@ -1,39 +1,49 @@
 """kg: a knowledge-graph builder for Chinese smart-city governance texts.
 
-The public API; every function imports its stage on first use, so ``import kg`` is fast and
-loads no NLP model, no onnxruntime, no torch and no pyoxigraph::
+The public API (``dir(kg)``): plain functions, each importing its stage on first use, so
+``import kg`` is fast and loads no NLP model, no onnxruntime, no torch, no rdflib and no
+pyoxigraph::
 
     import kg
-    result = kg.build(["seeds/"], "build/")            # -> kg.build.BuildResult
-    report = kg.validate("build/")                      # -> kg.validate.Report
+    result = kg.build_graph(["seeds/"], "build/")        # -> kg.build.BuildResult
+    report = kg.validate_graph("build/")                 # -> kg.validate.Report
     rows = kg.query("build/", "SELECT * WHERE { ?s ?p ?o } LIMIT 3")
-    posts = kg.query("build/", "posts")                # a canned query, as `kg query`
+    posts = kg.query("build/", "posts")                 # a canned query, as `kg query`
+    frame = posts.to_pandas()                           # needs pandas: pip install 'kg[notebook]'
     kg.export("build/", "ttl", "graph.ttl")
     for row in kg.annotate_file("article.txt"): print(row["text"], row["mentions"])
 
-``kg.build`` and ``kg.validate`` are both the functions below and the doors to
-their modules (``kg.build.BuildOptions`` is ``kg/build.py``'s): see ``_Api``.
-"""
-from __future__ import annotations
+The names of the functions are not the names of modules: ``kg.build`` is the module
+``kg/build.py`` (``kg.build.BuildOptions``), ``kg.validate`` the module ``kg/validate.py``.
 
-import importlib
-import sys
-import types
-from pathlib import Path
+Deprecated in 0.1.0, removed in 0.2: calling the modules, ``kg.build(...)`` and
+``kg.validate(...)``, which were the names of ``build_graph`` and ``validate_graph``. The call
+still works and warns (``DeprecationWarning``) naming the new function.
+"""
+import types as _types
 
 __version__ = "0.1.0"
-__all__ = ["build", "validate", "query", "export", "annotate_file", "compare_backends", "__version__"]
+__all__ = ["build_graph", "validate_graph", "query", "export", "annotate_file", "compare_backends"]
+
+#: module once called as a function (deprecated) -> the function to call instead
+_RENAMED = {"build": "build_graph", "validate": "validate_graph"}
 
 
-def _build(sources, out, options=None):
-    """Build ``out`` (graph.trig, graph.ttl, shards/, report, stats.json, store/) from ``sources``."""
+def build_graph(sources, out, options=None):
+    """Build ``out`` (graph.trig, graph.ttl, shards/, report, stats.json, store/) from
+    ``sources`` (files or folders) as ``kg build`` does; ``options`` is a
+    ``kg.build.BuildOptions`` (default: its defaults). Returns a ``kg.build.BuildResult``."""
     from .build import BuildOptions, build as run
 
     return run(sources, out, options or BuildOptions())
 
 
-def _validate(paths, shapes=None, *, engine: str = "pyshacl"):
-    """SHACL-validate build folders (their graph.trig) or any RDF files or folders."""
+def validate_graph(paths, shapes=None, *, engine: str = "pyshacl"):
+    """SHACL-validate build folders (their graph.trig) or any RDF files or folders, as
+    ``kg validate`` does, against ``shapes`` (default: the project's shapes/). Returns a
+    ``kg.validate.Report`` (``.conforms``, ``.render(fmt, lang)``, ``.exit_code``)."""
+    from pathlib import Path
+
     from .validate import validate as run
 
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
@@ -43,7 +53,8 @@ def _validate(paths, shapes=None, *, engine: str = "pyshacl"):
 
 
 def query(build_or_store, sparql: str):
-    """Run SPARQL over a build folder's store: ``QueryResult(vars, rows)`` of plain Python values.
+    """Run SPARQL over a build folder's store: a ``kg.store.QueryResult(vars, rows)`` of plain
+    Python values (``.to_pandas()`` makes a DataFrame).
 
     ``sparql`` is the query text, or, as with ``kg query``, the name of a canned query
     (``kg.query("build/", "posts")``; ``kg query --list`` lists them) or the path of a .rq file.
@@ -56,6 +67,8 @@ def query(build_or_store, sparql: str):
 def _query_text(sparql) -> str:
     """The query ``sparql`` names when it is one word naming a canned query or a .rq path;
     else ``sparql`` itself (so one stray word is still reported as malformed SPARQL)."""
+    from pathlib import Path
+
     from .store import list_queries, read_query
 
     text = str(sparql).strip()
@@ -97,41 +110,41 @@ def compare_backends(path, nlp_a: str, nlp_b: str, lines: bool = False):
     return [d.to_row() for d in found], summary(found)
 
 
-class _Api:
-    """A public function that shares its name with a module of the package.
+def __dir__():
+    return sorted([*__all__, "__version__"])
 
-    Importing ``kg.build`` (the module) would otherwise replace ``kg.build`` (the function);
-    this object is callable like the function and forwards attribute access to the module,
-    so ``kg.build(...)``, ``kg.build.BuildOptions`` and ``from kg import build`` all work.
-    """
 
-    def __init__(self, func, module: str):
-        vars(self).update(__wrapped__=func, __doc__=func.__doc__, __name__=func.__name__.strip("_"),
-                          __qualname__=func.__name__.strip("_"), _module=module)
+# --- the deprecation period of kg.build(...) and kg.validate(...); delete this part in 0.2 ---
 
-    def __repr__(self) -> str:
-        return f"<function kg.{self.__name__} (module {self._module})>"
+def __getattr__(name):  # kg.build(...) with no import of kg.build before it
+    if name in _RENAMED:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _CallableModule(_types.ModuleType):
+    """kg/build.py or kg/validate.py, callable for the deprecation period: the call warns and
+    runs the function that replaced it (``kg.build(...)`` runs ``kg.build_graph(...)``)."""
 
     def __call__(self, *args, **kwargs):
-        return self.__wrapped__(*args, **kwargs)
+        new = _RENAMED[self.__name__.rpartition(".")[2]]
+        import warnings
 
-    def __getattr__(self, name):
-        return getattr(importlib.import_module(self._module), name)
-
-    def __setattr__(self, name, value):  # monkeypatch("kg.build.x") patches the module
-        setattr(importlib.import_module(self._module), name, value)
-
-    def __delattr__(self, name):
-        delattr(importlib.import_module(self._module), name)
+        warnings.warn(f"calling {self.__name__}(...) is deprecated and stops working in kg 0.2: "
+                      f"use kg.{new}(...) ({self.__name__} is the module)", DeprecationWarning, stacklevel=2)
+        return globals()[new](*args, **kwargs)
 
 
-class _Package(types.ModuleType):
+class _Package(_types.ModuleType):
+    """``kg`` itself: when the import system binds kg/build.py or kg/validate.py as an attribute,
+    the module becomes a ``_CallableModule`` (the only change; it is still that module)."""
+
     def __setattr__(self, name, value):
-        if isinstance(value, types.ModuleType) and isinstance(self.__dict__.get(name), _Api):
-            return  # the import system binding kg/<name>.py: keep the callable door
+        if name in _RENAMED and type(value) is _types.ModuleType:
+            value.__class__ = _CallableModule
         super().__setattr__(name, value)
 
 
-build = _Api(_build, "kg.build")
-validate = _Api(_validate, "kg.validate")
-sys.modules[__name__].__class__ = _Package
+__import__("sys").modules[__name__].__class__ = _Package

@@ -1,28 +1,55 @@
 """`kg build`: run the pipeline per document in parallel, then merge, store, validate, count.
 
     per document (a worker process):  read -> annotate -> extract -> link -> map
-                                       -> BUILD/shards/<doc-id>.nq
-    then (this process):  store/ (bulk-loaded from the shards + build metadata graph)
-                          -> graph.trig, graph.ttl -> report.ttl, report.txt -> stats.json
+                                       -> <generation>/shards/<doc-id>.nq
+    then (this process):  resolve -> merge (sorted on disk, kg/stream.py) -> graph.trig,
+                          metadata.trig -> store/, graph.ttl, search.sqlite -> stats.json,
+                          manifest.json
+         (a child process, beside store/, graph.ttl and the index):  SHACL on graph.trig
+                          -> report.ttl, report.txt
+
+The main process streams: quads are never all in its memory (the merge sorts and deduplicates
+them in bounded runs on disk; the store loads them in batches). Validation holds the whole
+graph, so it runs in a child process of its own on the second core, and its memory goes with it.
+
+Every build is made in a new generation folder ``BUILD/.builds/<id>/`` and switched in whole
+when it succeeded (kg/folder.py); a failed, interrupted or killed build leaves the previous one
+in place. A re-run rebuilds only new and changed files (kg/manifest.py): the shards of files
+whose bytes and version key are unchanged are hard-linked from the previous generation, the
+documents of files that are gone are dropped; ``BuildOptions.rebuild`` builds every file.
 
 ``build_document`` is the per-document function a cluster engine can run as it is. A file that
-fails is recorded (path and message) and skipped; the others' results are kept. Every output
-is written to a temporary name in its folder and renamed into place.
+fails is recorded (path and message) and skipped; the others' results are kept. Content files
+(shards, graph.trig, graph.ttl) are sorted, so the same sources give the same bytes; what
+differs between runs (times, versions, sources) is in metadata.trig (its own named graph,
+loaded into the store too) and in stats.json.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
-import importlib
 import json
 import os
 import platform
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import folder, manifest
+from .annotate import annotate, get_backend
 from .errors import BackendError, BuildError, KGError
 from .executor import run
-from .store import load_store, open_store, read_quads, serialize, write_atomic
+from .extract import extract
+from .link import link
+from .map import SHARED_GRAPH, document_dataset, metadata_graph
+from .read import iter_sources, read_file
+from .corrections import find as find_corrections
+from .resolve import resolve
+from .search import write_index
+from .store import load_store, open_store, query, read_quads, serialize, write_atomic
+from .stream import merge, write
+from .validate import validate as validate_graph
 
 STAGES = ("read", "annotate", "extract", "link", "map", "write")
 
@@ -43,6 +70,7 @@ class BuildOptions:
     executor: str = "local"            # kg.executor.EXECUTORS: local processes or dask
     scheduler: str | None = None       # dask scheduler address; None: a LocalCluster
     file_timeout: float | None = None  # seconds per source file; None: no limit
+    engine: str = "auto"               # SHACL engine (kg.validate.ENGINES): turbo when installed
 
 
 @dataclass
@@ -89,6 +117,13 @@ class BuildResult:
         s = self.stats
         lines = [f"built {len(self.documents)} document(s) into {self.out}: {s['triples']} triples, "
                  f"{s['chars']} chars in {s['seconds']:.1f} s ({s['chars_per_second']:.0f} chars/s)"]
+        files = s.get("files") or {}
+        first = set(files) <= {"new", "reused", "removed"} and not (files.get("reused") or files.get("removed"))
+        if files and not first:  # a re-run: what it reused, rebuilt (and why) and removed
+            rebuilt = {k: len(v) for k, v in files.items() if k not in ("reused", "removed") and v}
+            why = ", ".join(f"{n} {k}" for k, n in rebuilt.items())
+            lines.append(f"reused {len(files['reused'])}, rebuilt {sum(rebuilt.values())}"
+                         + (f" ({why})" if why else "") + f", removed {len(files['removed'])}")
         lines += [f"warning: {w}" for d in self.documents for w in d.warnings]
         lines += [f"failed: {e.message}" for e in self.errors]
         if self.conforms is not None:
@@ -99,9 +134,6 @@ class BuildResult:
 
 # ------------------------------------------------------------------ one document
 
-def _stage(module: str, name: str):
-    return getattr(importlib.import_module(f"kg.{module}"), name)
-
 
 def build_document(path, shards_dir, nlp: str = "lac", nlp_options: dict | None = None) -> DocOutcome:
     """read -> annotate -> extract -> link -> map -> ``shards_dir/<doc-id>.nq``; never raises
@@ -110,22 +142,21 @@ def build_document(path, shards_dir, nlp: str = "lac", nlp_options: dict | None 
     outcome = DocOutcome(path=str(path), id=path.name)
     clock = time.perf_counter
     try:  # made once per process (kg.annotate caches it): models load once per worker
-        backend = _stage("annotate", "get_backend")(nlp, **(nlp_options or {}))
+        backend = get_backend(nlp, **(nlp_options or {}))
     except BackendError as err:
         outcome.error, outcome.fatal, outcome.hint = str(err), True, err.hint
         return outcome
     try:
         t = clock()
-        doc = _stage("read", "read_file")(path)
+        doc = read_file(path)
         outcome.timings["read"] = clock() - t
-        for stage, module, func, args in (("annotate", "annotate", "annotate", (backend,)),
-                                          ("extract", "extract", "extract", ()),
-                                          ("link", "link", "link", ())):
+        for stage, step, args in (("annotate", annotate, (backend,)), ("extract", extract, ()),
+                                  ("link", link, ())):
             t = clock()
-            doc = _stage(module, func)(doc, *args)
+            doc = step(doc, *args)
             outcome.timings[stage] = clock() - t
         t = clock()
-        dataset = _stage("map", "document_dataset")(doc)
+        dataset = document_dataset(doc)
         outcome.timings["map"] = clock() - t
         t = clock()
         _write_shard(dataset, Path(shards_dir) / f"{doc.id}.nq", outcome)
@@ -145,11 +176,12 @@ def _write_shard(dataset, path: Path, outcome: DocOutcome) -> None:
     write_atomic(path, data)
     outcome.quads = data.count("\n")
     outcome.graphs = sorted({str(g.identifier) for g in dataset.graphs() if len(g)})
-    outcome.prefixes = {p: str(ns) for p, ns in dataset.namespaces() if p and str(ns) in data}
+    outcome.prefixes = {p: str(ns) for p, ns in sorted(dataset.namespaces()) if p and str(ns) in data}
 
 
 def nquads_of(graph) -> str:
-    """N-Quads of an rdflib Dataset, or of a Graph put in the named graph of its identifier."""
+    """N-Quads of an rdflib Dataset, or of a Graph put in the named graph of its identifier:
+    one line per distinct quad, sorted (no blank line), so the same graph gives the same text."""
     import rdflib
 
     if not isinstance(graph, rdflib.Dataset):
@@ -158,7 +190,8 @@ def nquads_of(graph) -> str:
         for triple in graph:
             named.add(triple)
         graph = dataset
-    return graph.serialize(format="nquads")
+    lines = {line for line in graph.serialize(format="nquads").splitlines() if line.strip()}
+    return "".join(f"{line}\n" for line in sorted(lines))
 
 
 # ------------------------------------------------------------------ the whole build
@@ -186,75 +219,131 @@ def build(sources, out, options: BuildOptions | None = None) -> BuildResult:
     """Build ``out`` from ``sources`` (files and folders); see the module's docstring."""
     options = options or BuildOptions()
     started, t0 = _dt.datetime.now(_dt.timezone.utc), time.perf_counter()
-    paths, outcomes = _unique(_stage("read", "iter_sources")([Path(s) for s in sources]))
-    if not paths and not outcomes:
+    paths, refused = _unique(iter_sources([Path(s) for s in sources]))
+    if not paths and not refused:
         raise BuildError(f"no source files (.txt, .md, .html) in {', '.join(map(str, sources))}",
                          hint="Give .txt, .md or .html files, or folders that hold them.")
     out = Path(out)
     _check_out(out)
-    outcomes += list(run(paths, out / "shards", options))
-    fatal = next((o for o in outcomes if o.fatal), None)
-    if fatal:
-        raise BackendError(fatal.error, hint=fatal.hint or None)
-    done = sorted((o for o in outcomes if o.error is None), key=lambda o: o.id)
-    errors = sorted((o for o in outcomes if o.error is not None), key=lambda o: o.path)
-    _remove_stale_shards(out / "shards", {o.id for o in done})
-    if not done:
-        raise BuildError("nothing built: " + "; ".join(e.message for e in errors),
-                         hint="Fix or remove the files named above, then build again.")
-    return _finish(out, done, errors, options, started, t0)
+    with folder.lock(out):
+        folder.migrate(out)
+        folder.clean(out)
+        stage = _new_stage(out)
+        try:
+            result = _build_in(stage, out, paths, refused, options, (started, t0),
+                               find_corrections([Path(s) for s in sources]))
+        except BaseException:  # failed, interrupted: the build in place stays whole
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+        folder.switch(out, stage)
+    return result
+
+
+_HINT_OUT = "Give --out a folder you can write to (it is created if missing)."
 
 
 def _check_out(out: Path) -> None:
     """The build folder must be (or become) a writable folder: refused before any work."""
-    hint = "Give --out a folder you can write to (it is created if missing)."
     for parent in (out, *out.parents):
         if parent.exists():
             if not parent.is_dir():
-                raise BuildError(f"--out {out}: {parent} is a file, not a folder", hint=hint)
+                raise BuildError(f"--out {out}: {parent} is a file, not a folder", hint=_HINT_OUT)
             break
     try:
-        (out / "shards").mkdir(parents=True, exist_ok=True)
-        probe = out / f".kg-write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        (out / folder.GENERATIONS).mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise BuildError(f"--out {out}: cannot write there ({err.strerror or err})", hint=hint) from None
+        raise BuildError(f"--out {out}: cannot write there ({err.strerror or err})", hint=_HINT_OUT) from None
 
 
-def _remove_stale_shards(shards: Path, keep: set[str]) -> None:
-    """The build folder shows this build: shards of files not built now are removed."""
-    for shard in shards.glob("*.nq"):
-        if shard.stem not in keep:
-            shard.unlink()
+def _new_stage(out: Path) -> Path:
+    try:
+        return folder.new_stage(out)
+    except OSError as err:
+        raise BuildError(f"--out {out}: cannot write there ({err.strerror or err})", hint=_HINT_OUT) from None
 
 
-def _finish(out, done, errors, options, started, t0) -> BuildResult:
-    timings: dict[str, float] = {s: sum(o.timings.get(s, 0.0) for o in done) for s in STAGES}
-    clock = time.perf_counter
-    t = clock()
-    names = {p: ns for o in done for p, ns in o.prefixes.items()}
-    metadata = _metadata(done, options, started).encode("utf-8")
-    quads = read_quads(*(out / "shards" / f"{o.id}.nq" for o in done), nquads=metadata)
-    serialize(quads, "trig", out / "graph.trig", names)
-    serialize(quads, "ttl", out / "graph.ttl", names)
-    timings["merge"] = clock() - t
-    t = clock()
-    load_store(out, quads)
-    store = open_store(out)
-    timings["store"] = clock() - t
-    conforms, violations = None, 0
-    if options.validate:
-        t = clock()
-        conforms, violations = _validate(out, options.shapes)
-        timings["validate"] = clock() - t
-    else:  # a report of an earlier build would not be about this graph
-        for name in ("report.ttl", "report.txt"):
-            (out / name).unlink(missing_ok=True)
-    stats = _stats(store, done, errors, options, names, timings, clock() - t0)
+def _build_in(stage: Path, out: Path, paths, refused, options, clock, corrections=None) -> BuildResult:
+    """Build into the generation folder ``stage``: reuse, build, merge, store, validate, count."""
+    found = manifest.versions(options.nlp, options.nlp_options)
+    key = manifest.version_key(found)
+    previous = folder.current(out)
+    plan = manifest.plan(paths, manifest.load(previous), key, previous, force=options.rebuild)
+    reused = [_reuse(p, entry, previous, stage / "shards") for p, entry in plan.reuse]
+    built = list(run(plan.to_build, stage / "shards", options)) if plan.to_build else []
+    fatal = next((o for o in built if o.fatal), None)
+    if fatal:
+        raise BackendError(fatal.error, hint=fatal.hint or None)
+    done = sorted(reused + [o for o in built if o.error is None], key=lambda o: o.id)
+    errors = sorted((o for o in refused + built if o.error is not None), key=lambda o: o.path)
+    if not done:
+        raise BuildError("nothing built: " + "; ".join(e.message for e in errors),
+                         hint="Fix or remove the files named above, then build again.")
+    files = {"reused": sorted(o.id for o in reused), "removed": plan.removed}
+    for reason, ps in plan.build.items():
+        ok = {o.path for o in built if o.error is None}
+        files[reason] = sorted(p.name for p in ps if str(p) in ok)
+    names = dict(sorted({p: ns for o in done for p, ns in o.prefixes.items()}.items()))
+    result = _finish(stage, out, done, errors, options, clock, files, names, corrections)
+    entries = {Path(o.path).name: manifest.entry(o, plan.hashes[Path(o.path)], key) for o in done}
+    manifest.write(stage, key, found, entries, names)
+    return result
+
+
+def _reuse(path: Path, entry: dict, previous: Path, shards: Path) -> DocOutcome:
+    """The shard of an unchanged file, linked (or copied) from the previous generation."""
+    target = shards / Path(entry["shard"]).name
+    try:
+        os.link(previous / entry["shard"], target)
+    except OSError:  # another file system, or no hard links there
+        shutil.copyfile(previous / entry["shard"], target)
+    return DocOutcome(**{**entry["outcome"], "path": str(path)})
+
+
+def _finish(stage, out, done, errors, options, clock, files, names, corrections=None) -> BuildResult:
+    started, t0 = clock
+    built = [o for o in done if o.id not in set(files["reused"])]
+    timings: dict[str, float] = {s: sum(o.timings.get(s, 0.0) for o in built) for s in STAGES}
+    tick = time.perf_counter
+    t = tick()
+    shards = [stage / "shards" / f"{o.id}.nq" for o in done]
+    # one IRI per real person or body across the documents, researchers' corrections applied
+    resolution = resolve(shards, corrections=corrections)
+    resolution.write_report(stage / "resolution.json")
+    merged = merge(_resolved(shards, resolution), stage / ".graph.nq", names)  # sorted, on disk
+    write(merged, "trig", stage / "graph.trig")  # sorted: the same quads, the same bytes
+    metadata = read_quads(nquads=_metadata(done, options, started).encode("utf-8"))
+    serialize(metadata, "trig", stage / "metadata.trig", names)
+    timings["merge"] = tick() - t
+    with _validation(stage, stage / "graph.trig", options) as validation:  # a child process, beside:
+        t = tick()
+        load_store(stage, metadata, files=[merged.path])
+        store = open_store(stage)
+        timings["store"] = tick() - t
+        t = tick()
+        write(merged, "ttl", stage / "graph.ttl")
+        write_index(store, stage / "search.sqlite")  # names, aliases, evidence sentences (kg search, /search)
+        timings["index"] = tick() - t
+        t = tick()
+        conforms, violations = None, 0
+        if validation:  # its own time, and the time the build waited for it after the index
+            conforms, violations, timings["validate"] = _wait(validation)
+            timings["validate_wait"] = tick() - t
+    merged.path.unlink()
+    stats = _stats(store, done, errors, options, names, timings, tick() - t0)
     stats["validation"] = {"conforms": conforms, "violations": violations}
-    write_atomic(out / "stats.json", json.dumps(stats, ensure_ascii=False, indent=2) + "\n")
+    stats["build"], stats["files"] = stage.name, files
+    for doc_id in files["reused"]:
+        stats["documents"][doc_id]["reused"] = True
+    write_atomic(stage / "stats.json", json.dumps(stats, ensure_ascii=False, indent=2) + "\n")
     return BuildResult(out, done, errors, conforms, violations, stats)
+
+
+def _resolved(shards: list[Path], resolution):
+    """The resolved quads of every shard and the corrections graph, streamed (repeats included:
+    kg.stream.merge keeps each quad once), as kg.resolve.resolved_quads lists them."""
+    from itertools import chain
+
+    return chain(chain.from_iterable(resolution.quads(p) for p in shards), resolution.extra_quads())
 
 
 def _metadata(done: list[DocOutcome], options: BuildOptions, started) -> str:
@@ -274,15 +363,53 @@ def _metadata(done: list[DocOutcome], options: BuildOptions, started) -> str:
         except PackageNotFoundError:
             pass
     info = {"backend": backend, "versions": versions, "started": started,
-            "ended": _dt.datetime.now(_dt.timezone.utc), "sources": [o.path for o in done]}
-    return nquads_of(_stage("map", "metadata_graph")(info))
+            "ended": _dt.datetime.now(_dt.timezone.utc), "sources": sorted(o.path for o in done)}
+    return nquads_of(metadata_graph(info))
 
 
-def _validate(out: Path, shapes) -> tuple[bool, int]:
-    report = _stage("validate", "validate")(out / "graph.trig", shapes)
-    write_atomic(out / "report.ttl", report.graph.serialize(format="turtle"))
-    write_atomic(out / "report.txt", report.text("both"))
-    return bool(report.conforms), report.count("Violation")
+@contextlib.contextmanager
+def _validation(stage: Path, data: Path, options: BuildOptions):
+    """SHACL validation of ``data`` (graph.trig) in a child process, so that it runs on
+    the second core beside the rest of the build and its memory (the whole graph, parsed) goes
+    with it; yields a future (``result()`` -> (conforms, violations, seconds)), or None when
+    ``options.validate`` is off. Leaving early (an error, Ctrl-C) stops the child."""
+    if not options.validate:
+        yield None
+        return
+    from pebble import ProcessPool
+
+    from .executor import die_with_parent
+
+    # forked (as kg.executor's workers) before this process opens the store
+    pool = ProcessPool(max_workers=1, initializer=die_with_parent, initargs=(os.getpid(),))
+    try:
+        yield pool.schedule(validate_into, args=(stage, data, options.shapes, options.engine))
+    except BaseException:
+        pool.stop()
+        raise
+    finally:
+        pool.close()
+        pool.join()
+
+
+def _wait(validation) -> tuple[bool, int, float]:
+    from pebble import ProcessExpired
+
+    try:
+        return validation.result()
+    except ProcessExpired as err:  # killed (out of memory?) or crashed
+        raise BuildError(f"SHACL validation stopped: its process ended ({err}, exit code {err.exitcode})",
+                         hint="Build with --no-validate, then run `kg validate BUILD/graph.trig` "
+                              "on a machine with more memory.") from None
+
+
+def validate_into(stage: Path, data: Path, shapes=None, engine: str = "auto") -> tuple[bool, int, float]:
+    """Validate ``data``, write ``stage``/report.ttl and report.txt: (conforms, violations, seconds)."""
+    t = time.perf_counter()
+    report = validate_graph(data, shapes, engine=engine)
+    write_atomic(stage / "report.ttl", report.graph.serialize(format="turtle"))
+    write_atomic(stage / "report.txt", report.text("both"))
+    return bool(report.conforms), report.count("Violation"), time.perf_counter() - t
 
 
 #: per graph, the classes of the nodes it types or supports (an entity's types live once in the
@@ -294,7 +421,6 @@ GROUP BY ?g ?c"""
 
 def _stats(store, done, errors, options, names, timings, seconds) -> dict:
     from . import __version__
-    from .store import query
 
     def short(iri: str) -> str:
         for p, ns in names.items():
@@ -302,8 +428,7 @@ def _stats(store, done, errors, options, names, timings, seconds) -> dict:
                 return f"{p}:{iri[len(ns):]}"
         return iri
 
-    shared = str(getattr(importlib.import_module("kg.map"), "SHARED_GRAPH", ""))
-    doc_of = {g: o.id for o in done for g in o.graphs if g != shared}
+    doc_of = {g: o.id for o in done for g in o.graphs if g != str(SHARED_GRAPH)}
     per_doc: dict[str, dict[str, int]] = {o.id: {} for o in done}
     classes: dict[str, int] = {}
     for g, c, n in query(store, _PER_GRAPH_CLASS).rows:

@@ -5,16 +5,17 @@ module turns it into ``error: …`` / ``hint: …`` and an exit status.
 """
 from __future__ import annotations
 
-import csv
+import dataclasses
 import json
+import shutil
 import sys
-import unicodedata
 from pathlib import Path
 
 import click
 
 import kg
 from kg.errors import KGError
+from kg.output import FORMATTERS, render
 
 EXIT_CODES = """\b
 Exit status:
@@ -78,8 +79,10 @@ def build(sources, out, nlp, nlp_options, workers, shapes, no_validate, rebuild,
     """Build a graph from SOURCES (.txt, .md, .html files or folders).
 
     \b
-    Writes OUT/graph.trig, graph.ttl, shards/<doc>.nq, report.ttl, report.txt,
-    stats.json and store/. Example:
+    Writes OUT/graph.trig, graph.ttl, metadata.trig, shards/<doc>.nq, report.ttl,
+    report.txt, stats.json, manifest.json and store/, made whole in OUT/.builds/<id>/
+    and switched in when the build succeeds. A re-run rebuilds only new and changed
+    files (--rebuild: all). Example:
       kg build seeds/ ../shared/eval/dev/*.md --out build/ --workers 2
     """
     from kg.build import BuildOptions
@@ -89,7 +92,7 @@ def build(sources, out, nlp, nlp_options, workers, shapes, no_validate, rebuild,
                            executor=executor, scheduler=scheduler, file_timeout=file_timeout)
     if workers:
         options.workers = workers
-    result = kg.build(sources, out, options)
+    result = kg.build_graph(sources, out, options)
     for e in result.errors if quiet else ():
         click.echo(f"failed: {e.message}", err=True)
     if not quiet:
@@ -135,24 +138,36 @@ def validate(paths, shapes, engine, fmt, lang):
       kg validate build/
       kg validate my-graph.ttl more.trig --shapes shapes/ --format json
     """
-    report = kg.validate(list(paths), shapes, engine=engine)
+    report = kg.validate_graph(list(paths), shapes, engine=engine)
     click.echo(report.render(fmt, lang), nl=False)
     sys.exit(report.exit_code)
+
+
+TERMINAL_PAGE = 50  # rows of a table on a terminal when no --limit is given
 
 
 @main.command(epilog="\b\nExit status: 0 done, 2 error (unknown query, malformed SPARQL, no build).")
 @click.argument("build_dir", metavar="BUILD", required=False, type=click.Path(path_type=Path))
 @click.argument("name", metavar="NAME_OR_PATH", required=False)
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
-              help="Output format [table on a terminal, csv otherwise].")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATTERS)),
+              help="Output format [table on a terminal, csv otherwise]; table: prefixed names, "
+                   "cut to the terminal's width; csv, tsv, json: full IRIs.")
 @click.option("--list", "list_", is_flag=True, help="List the canned queries and their questions.")
-def query(build_dir, name, fmt, list_):
+@click.option("--limit", type=click.IntRange(min=0), metavar="N",
+              help=f"Rows to print, 0 for all [{TERMINAL_PAGE} for a table on a terminal, else all].")
+@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="M",
+              help="Rows to skip first: the next page of 50 is --offset 50.")
+def query(build_dir, name, fmt, list_, limit, offset):
     """Run a canned query (a name of queries/) or a .rq file over BUILD.
+
+    A page of the answer (--limit, --offset) goes to stdout and "rows a–b of N" to stderr;
+    without --limit a table on a terminal shows the first 50 rows, other output all of them.
 
     \b
     Examples:
       kg query --list
       kg query build/ agreements
+      kg query build/ posts --limit 20 --offset 20      # rows 21–40
       kg query build/ my.rq --format json
     """
     from kg.store import list_queries, read_query
@@ -167,45 +182,33 @@ def query(build_dir, name, fmt, list_):
         raise click.UsageError("give BUILD and NAME_OR_PATH, or --list")
     result = kg.query(build_dir, read_query(name))
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
-    click.echo(FORMATTERS[fmt](result.vars, result.rows), nl=False)
+    if limit is None:
+        limit = TERMINAL_PAGE if fmt == "table" and sys.stdout.isatty() else 0
+    click.echo(_render(fmt, _page(result, limit, offset), build_dir), nl=False)
 
 
-def _cell(value) -> str:
-    return "" if value is None else str(value)
+def _page(result, limit: int, offset: int):
+    """Rows ``offset`` to ``offset + limit`` of ``result`` (limit 0: to the end); when that is
+    not the whole answer, says which rows of how many on stderr, and how to get the next."""
+    total = len(result.rows)
+    if offset == 0 and (limit == 0 or limit >= total):
+        return result
+    rows = result.rows[offset:offset + limit] if limit else result.rows[offset:]
+    shown = f"rows {offset + 1}–{offset + len(rows)} of {total}" if rows else f"no rows past {offset} of {total}"
+    more = f"; next: --offset {offset + len(rows)}" if offset + len(rows) < total else ""
+    click.echo(shown + more, err=True)
+    return dataclasses.replace(result, rows=rows)
 
 
-def _csv(names, rows, delimiter=",") -> str:
-    import io
+def _render(fmt: str, result, build_dir) -> str:
+    """``result`` as ``fmt`` (kg/output.py): a table shows the build's prefixed names and fits
+    the terminal (no limit when stdout is not one and COLUMNS is unset); csv/tsv/json: full IRIs."""
+    if fmt != "table":
+        return render(fmt, result.vars, result.rows)
+    from kg.store import prefixes
 
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(names)
-    writer.writerows([[_cell(v) for v in row] for row in rows])
-    return buf.getvalue()
-
-
-def _tsv(names, rows) -> str:
-    clean = [[_cell(v).replace("\t", " ").replace("\n", " ") for v in row] for row in rows]
-    return "\n".join("\t".join(r) for r in [list(names), *clean]) + "\n"
-
-
-def _json(names, rows) -> str:
-    return json.dumps([dict(zip(names, row)) for row in rows], ensure_ascii=False, indent=2) + "\n"
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _table(names, rows) -> str:
-    cells = [list(names), *[[_cell(v).replace("\n", " ") for v in row] for row in rows]]
-    widths = [max(_width(r[i]) for r in cells) for i in range(len(names))]
-    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip() for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines) + f"\n({len(rows)} rows)\n"
-
-
-FORMATTERS = {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json}
+    width = shutil.get_terminal_size((0, 0)).columns
+    return render(fmt, result.vars, result.rows, prefixes(build_dir), width)
 
 
 @main.command(epilog="\b\nExit status: 0 done, 2 error.")
@@ -260,10 +263,13 @@ def _attach_commands() -> None:
     from kg.serve.cli import push, serve
 
     from kg.docs import docs
+    from kg.search_cli import index, search
 
     main.add_command(serve)
     main.add_command(push)
     main.add_command(docs)
+    main.add_command(index)
+    main.add_command(search)
 
 
 _attach_commands()

@@ -6,8 +6,11 @@ without a year takes the year of the document or one stated nearby, and stays ye
 """
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
+import weakref
+from dataclasses import dataclass
 
 from kg.document import Document
 
@@ -44,10 +47,46 @@ def year_near(doc: Document, offset: int) -> int | None:
     leaving out target years ("到2026年") and the ends of periods ("2023—2025年")."""
     if doc.date is not None:
         return doc.date.year
-    art = next((a for a in doc.articles if a.start <= offset < a.end), None)
+    index = _year_index(doc)
+    if index.starts is None:  # articles out of text order (made by hand): look at each
+        art = next((a for a in doc.articles if a.start <= offset < a.end), None)
+    else:
+        k = bisect.bisect_right(index.starts, offset) - 1
+        art = doc.articles[k] if k >= 0 and offset < doc.articles[k].end else None
     lo, hi = (art.start, art.end) if art else (0, len(doc.text))
-    years = [(abs(m.start() - offset), int(m.group(1))) for m in _YEAR.finditer(doc.text, lo, hi)]
-    return min(years)[1] if years else None
+    i = bisect.bisect_left(index.positions, offset)  # the years just before and after offset
+    near = [(abs(index.positions[j] - offset), index.years[j]) for j in (i - 1, i)
+            if 0 <= j < len(index.positions) and lo <= index.positions[j] and index.ends[j] <= hi]
+    return min(near)[1] if near else None
+
+
+@dataclass
+class _YearIndex:
+    """The years a document states, in text order, and where its articles start: built once
+    per document, so that ``year_near`` for every sentence costs a lookup, not a scan."""
+
+    size: tuple  # text length, article count, first and last article: a changed document is indexed anew
+    starts: list[int] | None  # None when the articles are not in text order
+    positions: list[int]
+    ends: list[int]
+    years: list[int]
+
+
+_LAST: list = [lambda: None, None]  # a weak reference to the last document indexed, its index
+
+
+def _year_index(doc: Document) -> _YearIndex:
+    ref, index = _LAST
+    arts = doc.articles
+    size = (len(doc.text), len(arts), id(arts[0]) if arts else 0, id(arts[-1]) if arts else 0)
+    if ref() is doc and index.size == size:
+        return index
+    found = list(_YEAR.finditer(doc.text))
+    ordered = all(a.end <= b.start for a, b in zip(arts, arts[1:]))
+    index = _YearIndex(size, [a.start for a in arts] if ordered else None, [m.start() for m in found],
+                       [m.end() for m in found], [int(m.group(1)) for m in found])
+    _LAST[:] = [weakref.ref(doc), index]
+    return index
 
 
 #: a day without its month: "2日下午", "12日在京召开", "新华社北京2日电" (not "每月15日", "3日内")

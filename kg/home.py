@@ -98,9 +98,9 @@ def _home_city(doc: Document) -> tuple[str | None, str | None]:
         for prov, (abbr, _) in v.provinces.items():
             if prov in name or (e.kind == "place" and name == abbr):
                 provinces[prov] += 1
-        for c in cities:
-            if name.startswith(c):
-                towns[c] += 1
+        for k in (2, 3):  # the cities that start the name (cities have 2-3 characters)
+            if len(name) >= k and name[:k] in cities:
+                towns[name[:k]] += 1
     prov = provinces.most_common(1)[0][0] if provinces else None
     municipal = prov if prov and v.provinces[prov][1] == "municipality" else None
     city = towns.most_common(1)[0][0] if towns else None

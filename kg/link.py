@@ -23,7 +23,7 @@ import re
 from kg import gazetteer as gz
 from kg.document import Document, Entity, EntityFact, key_of
 from kg.home import LOCAL, PLACE_END, head_place, home, local_body
-from kg.vocab import strip_paren, vocab
+from kg.vocab import abbreviates, strip_paren, vocab
 
 __all__ = ["link", "Canon"]
 
@@ -49,7 +49,7 @@ class Canon:
             return name[:-1]  # 海南省 signing an agreement: the province, named as the place is
         core = strip_paren(name)
         paren = name[len(core) + 1:-1] if core != name else ""
-        if paren and _abbreviates(paren, core):
+        if paren and abbreviates(paren, core):
             name = core
         local = LOCAL.fullmatch(name)  # 区委, 县政府, 区公安局: the body of the home county
         if local and self.district and self.district.name.endswith(local.group(1)):
@@ -66,7 +66,7 @@ class Canon:
         seat = re.fullmatch(r"(.{2,12}[省市区县])政府", name)  # 绍兴市政府 -> 绍兴市人民政府
         if seat and gz.place_of(seat.group(1)) and not seat.group(1).endswith("特别行政区"):
             return seat.group(1) + "人民政府"
-        if re.fullmatch(r"[\u4e00-\u9fff]{2,6}[省市区县]委", name):
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,6}[省市区县]委", name) and not name.startswith("中共"):
             return "中共" + name  # 深圳市委 -> 中共深圳市委, as 市委 in a document about 深圳
         for short, long in v.abbreviations.items():
             if short in name and long not in name:
@@ -105,17 +105,6 @@ class Canon:
         return out
 
 
-def _abbreviates(short: str, long: str) -> bool:
-    """信通院 abbreviates 中国信息通信研究院: its characters appear in order, and it is short;
-    a Latin acronym (CCF) abbreviates any name."""
-    if re.fullmatch(r"[A-Z][A-Za-z0-9&-]{1,9}", short):
-        return True
-    if len(short) > 5 or len(short) >= len(long):
-        return False
-    it = iter(long)
-    return all(c in it for c in short)
-
-
 #: a body with no body-type suffix and no other category is, in news about the digital
 #: economy, a company or brand (华为, 中国联通, 天翼云)
 _BRAND = re.compile(r"[\u4e00-\u9fff]{2,6}|[A-Za-z][A-Za-z0-9]{1,10}")
@@ -145,6 +134,7 @@ def link(doc: Document) -> Document:
     canon = Canon(doc)
     groups: dict[tuple[str, str], Entity] = {}
     by_surface: dict[tuple[str, str], str] = {}  # (kind, surface) -> canonical name
+    listed: dict[tuple[str, str], set] = {}  # each group's evidence as a set: no scan of the list
 
     def key(kind: str, name: str) -> str:
         return _event_key(name) if kind == "event" else key_of(name)
@@ -166,7 +156,11 @@ def link(doc: Document) -> Document:
             e.aliases.add(f.name)
         e.aliases |= canon.aliases(f.kind, name) | f.aliases
         e.categories |= f.categories
-        if f.evidence not in e.evidence:
+        seen = listed.get(k)
+        if seen is None:
+            seen = listed[k] = set(e.evidence)
+        if f.evidence not in seen:
+            seen.add(f.evidence)
             e.evidence.append(f.evidence)
         e.date = e.date or f.date
         e.count = e.count or f.count
@@ -177,7 +171,7 @@ def link(doc: Document) -> Document:
         if f.kind == "organization":
             core = strip_paren(f.name)
             paren = f.name[len(core) + 1:-1] if core != f.name else ""
-            if paren and _abbreviates(paren, core):
+            if paren and abbreviates(paren, core):
                 by_surface[("organization", paren)] = canon.name("organization", core)
     for f in doc.facts.entities:
         add(f)
@@ -249,22 +243,41 @@ def _same_event(short: str, full: str, groups: dict) -> bool:
 
 def _merge_kind(groups: dict, by_surface: dict, kind: str, same, merged: dict) -> None:
     ents = [e for (k, _), e in groups.items() if k == kind]
+    ending = _ending_with(ents)  # both kinds' rules need the fuller key to end with the short one
+    surfaces: dict[str, list] = {}  # canonical name -> the surfaces of this kind that map to it
+    for sk, c in by_surface.items():
+        if sk[0] == kind:
+            surfaces.setdefault(c, []).append(sk)
     for short in sorted(ents, key=lambda e: len(e.key)):
-        longer = [e for e in ents if e is not short and len(e.key) > len(short.key)
+        longer = [e for e in ending.get(short.key, ()) if e is not short and len(e.key) > len(short.key)
                   and same(short, e) and (kind, e.key) in groups]
         if len(longer) != 1:
             continue
         target = longer[0]
         target.aliases |= short.aliases | {short.name}
-        target.evidence += [s for s in short.evidence if s not in target.evidence]
+        have = set(target.evidence)
+        target.evidence += [s for s in short.evidence if s not in have]
         target.categories |= short.categories
         target.date = target.date or short.date
         target.place = target.place or short.place
         del groups[(kind, short.key)]
         merged[(kind, short.key)] = (kind, target.key)
-        for sk, c in list(by_surface.items()):
-            if sk[0] == kind and c == short.name:
-                by_surface[sk] = target.name
+        moved = surfaces.pop(short.name, [])
+        for sk in moved:
+            by_surface[sk] = target.name
+        surfaces.setdefault(target.name, []).extend(moved)
+
+
+def _ending_with(ents: list) -> dict[str, list]:
+    """Each key of ``ents`` -> the entities whose keys end with it and are longer: a lookup per
+    entity instead of a comparison with every other (time in the number of entities)."""
+    keys = {e.key for e in ents}
+    out: dict[str, list] = {}
+    for e in ents:
+        for i in range(1, len(e.key)):
+            if e.key[i:] in keys:
+                out.setdefault(e.key[i:], []).append(e)
+    return out
 
 
 def _surfaces(groups):
@@ -282,11 +295,11 @@ def _rewrite_facts(doc: Document, canonical, groups, key) -> None:
         e = groups.get((kind, key(kind, c)))
         return e.name if e else c
 
-    surfaces = sorted({n for (k, n) in _surfaces(groups) if k == "organization"}, key=len, reverse=True)
+    surfaces = {n for (k, n) in _surfaces(groups) if k == "organization"}  # the longest that starts a title
     for p in doc.facts.posts:
         p.person = name_of("person", p.person)
         if p.org is None:  # 信通院总工程师: the title starts with a body named elsewhere
-            head = next((s for s in surfaces if p.title.startswith(s) and len(p.title) > len(s)), None)
+            head = next((p.title[:n] for n in range(len(p.title) - 1, 0, -1) if p.title[:n] in surfaces), None)
             if head:
                 p.org, p.title = head, p.title[len(head):]
         p.org = name_of("organization", p.org)

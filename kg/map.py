@@ -24,7 +24,8 @@ a name with no entity is minted anyway, never dropped.  Every entity and fact no
 ``prov:wasDerivedFrom`` to one evidence node per span: an ``oa:TextQuoteSelector`` +
 ``oa:TextPositionSelector`` with the sentence text (``oa:exact``), code-point offsets
 (``oa:start``/``oa:end``), the source document (``dcterms:source``) and the article that holds
-it (``kg:inArticle``).
+it (``kg:inArticle``) and the date that article states it on (``kg:statedOn``: "who held post
+X in May 2023" is one query, queries/posts-at-date.rq).
 
 Integers are xsd:integer (not xsd:nonNegativeInteger): stores such as Oxigraph canonicalize
 derived integer types to xsd:integer, and the shapes must hold after a round trip.
@@ -33,6 +34,7 @@ All IRIs come from :func:`mint`: ``https://w3id.org/citykg/id/{kind}/{sha1(key)[
 """
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import hashlib
 import logging
@@ -132,6 +134,8 @@ class _Mapper:
         self.doc_node = mint("document", doc.id)
         #: nodes only this document mints (document, articles, evidence, indicators)
         self.local = {self.doc_node}
+        arts = doc.articles  # kg.read makes them in text order; one made by hand may not be
+        self.starts = [a.start for a in arts] if all(a.end <= b.start for a, b in zip(arts, arts[1:])) else None
 
     # ------------------------------------------------------------ helpers
     def add(self, s, p, o):
@@ -157,12 +161,26 @@ class _Mapper:
             self.add(ev, OA.end, Literal(span.end, datatype=XSD.integer))
             self.add(ev, DCTERMS.source, self.doc_node)
             self.add(ev, KG.inArticle, self.article_at(span.start))
+            self.add(ev, KG.statedOn, self.date_at(span.start))
 
     def article_at(self, offset: int) -> URIRef | None:
-        for a in self.doc.articles:
-            if a.start <= offset < a.end:
-                return self.article_iri(a)
-        return None
+        a = self.holding(offset)
+        return self.article_iri(a) if a else None
+
+    def holding(self, offset: int) -> Article | None:
+        """The article that holds ``offset``: a binary search over the articles in text order
+        (time per evidence node in log(articles), not in the number of articles)."""
+        arts = self.doc.articles
+        if self.starts is None:
+            return next((a for a in arts if a.start <= offset < a.end), None)
+        k = bisect.bisect_right(self.starts, offset) - 1
+        return arts[k] if k >= 0 and offset < arts[k].end else None
+
+    def date_at(self, offset: int) -> Literal | None:
+        """kg:statedOn of evidence: the date of the article holding it, else the document's."""
+        article = self.holding(offset)
+        date = date_literal((article.date if article else None) or self.doc.date)
+        return date if date is not None and date.datatype == XSD.date else None
 
     def article_iri(self, a: Article) -> URIRef:
         node = mint("article", f"{self.doc.id}#{a.start}")

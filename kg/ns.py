@@ -50,6 +50,10 @@ class KG(DefinedNamespace):
     Target: URIRef
     EventRole: URIRef
     Build: URIRef
+    Correction: URIRef
+    SameEntityCorrection: URIRef
+    DistinctEntityCorrection: URIRef
+    DropCorrection: URIRef
     # organization categories (classes, also skos:Concepts of OrganizationCategoryScheme)
     GovernmentBody: URIRef
     PartyBody: URIRef
@@ -113,6 +117,7 @@ class KG(DefinedNamespace):
     partOf: URIRef
     subject: URIRef
     inArticle: URIRef
+    concerns: URIRef
     # datatype properties
     statedCount: URIRef
     approximation: URIRef
@@ -121,6 +126,7 @@ class KG(DefinedNamespace):
     nlpBackend: URIRef
     softwareVersion: URIRef
     sourceFile: URIRef
+    statedOn: URIRef
 
 
 class CV(DefinedNamespace):

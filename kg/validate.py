@@ -235,35 +235,82 @@ def load_data(data) -> Graph:
 
 
 # ------------------------------------------------------------------ validating
-ENGINES = ("pyshacl", "turbo")
+ENGINES = ("auto", "pyshacl", "turbo")
 
 
 def validate(data, shapes=None, *, engine: str = "pyshacl", inference: str = "none") -> Report:
-    """Validate ``data`` (Graph, Dataset, path or list of paths) against ``shapes`` (default: shapes/).
+    """Validate ``data`` (Graph, Dataset, pyoxigraph Store, path or list of paths) against
+    ``shapes`` (default: shapes/), the named graphs merged into one.
 
     ``shapes`` is a Graph, an RDF file or a folder of them (a user's own shapes work too).
-    ``engine`` is "pyshacl" or "turbo" (pyshacl-turbo, the ``kg[turbo]`` extra: the same
-    report, several times faster).  ``inference`` is pySHACL's: "none", "rdfs", "owlrl", "both".
-    Raises ``ValidationError`` when the data or shapes cannot be read or used.
+    ``engine`` is "pyshacl", "turbo" (pyshacl-turbo, the ``kg[turbo]`` extra: the same report,
+    several times faster; files and stores are handed to it natively, kg/validate_turbo.py) or
+    "auto" (turbo when installed, else pyshacl).  ``inference`` is pySHACL's: "none", "rdfs",
+    "owlrl", "both".  Raises ``ValidationError`` when the data or shapes cannot be read or used.
     """
-    run = _engine(engine)
-    data_graph = load_data(data)
+    from . import validate_turbo
+
+    if engine == "auto":
+        engine = "turbo" if validate_turbo.available() else "pyshacl"
     sh_graph = shapes_graph(shapes)
-    # a graph read here is ours: the ontology is mixed into it instead of into a copy (saves a
-    # clone of the whole data graph); a caller's Graph is left untouched
-    ours = data_graph is not data
-    conforms, report_graph, text = run(data_graph, shacl_graph=sh_graph, ont_graph=ontology_graph(),
-                                       inference=inference, allow_warnings=True, inplace=ours)
+    files = None if isinstance(data, Graph) or hasattr(data, "quads_for_pattern") else _files_of(data)
+    if engine == "turbo" and validate_turbo.available() and not isinstance(data, Graph) and (
+            files is None or all(f.suffix.lower() in OX_FORMATS for f in files)):
+        text, labels = validate_turbo.native_input(data if files is None else files, _ontology_files())
+        conforms, report_graph, message = validate_turbo.run(text, sh_graph, inference)
+        label_of = labels.get
+    else:
+        run = _engine(engine)
+        data_graph = _store_graph(data) if files is None and not isinstance(data, Graph) else load_data(
+            data if files is None else files)
+        # a graph read here is ours: the ontology is mixed into it instead of into a copy (saves a
+        # clone of the whole data graph); a caller's Graph is left untouched
+        ours = data_graph is not data
+        conforms, report_graph, message = run(data_graph, shacl_graph=sh_graph, ont_graph=ontology_graph(),
+                                              inference=inference, allow_warnings=True, inplace=ours)
+        label_of = _labels_in(data_graph)
     if not isinstance(report_graph, Graph):  # pySHACL reports unusable shapes this way
-        raise ValidationError(f"the shapes cannot be used: {text or report_graph}",
+        raise ValidationError(f"the shapes cannot be used: {message or report_graph}",
                               hint="Check the shapes with `pyshacl --metashacl`.")
-    results = [_result(report_graph, sh_graph, data_graph, node)
+    results = [_result(report_graph, sh_graph, label_of, node)
                for node in report_graph.subjects(RDF.type, SH.ValidationResult)]
     order = {"Violation": 0, "Warning": 1, "Info": 2}
-    results.sort(key=lambda r: (order[r.severity], r.shape, r.focus, r.path or "", r.value or ""))
+    results.sort(key=lambda r: (order[r.severity], r.shape, r.focus, r.path or "", r.value or "",
+                                r.message_en, r.message_zh))
     for prefix, ns in PREFIXES.items():
         report_graph.bind(prefix, ns)
     return Report(conforms=bool(conforms), results=results, graph=report_graph)
+
+
+def _files_of(data) -> list[Path]:
+    paths = [data] if isinstance(data, (str, Path)) else list(data)
+    return [f for p in paths for f in _data_files(Path(p))]
+
+
+def _ontology_files() -> list[Path]:
+    return sorted(resource_dir("ontology").glob("*.ttl"))
+
+
+def _store_graph(store) -> Graph:
+    """The union of a pyoxigraph Store's graphs as an rdflib Graph (for the pyshacl engine)."""
+    import tempfile
+
+    import pyoxigraph as ox
+
+    with tempfile.TemporaryDirectory(prefix="kg-validate-") as tmp:
+        path = Path(tmp) / "data.nq"
+        ox.serialize(store.quads_for_pattern(None, None, None, None), output=str(path),
+                     format=ox.RdfFormat.N_QUADS)
+        return load_data(path)
+
+
+def _labels_in(data: Graph):
+    """The smallest zh rdfs:label of a node of ``data`` (the same choice as validate_turbo)."""
+    def label_of(focus: str) -> str | None:
+        found = [str(x) for x in data.objects(URIRef(focus), RDFS.label)
+                 if isinstance(x, Literal) and (x.language or "").startswith("zh")]
+        return min(found) if found else None
+    return label_of
 
 
 def _engine(name: str):
@@ -377,7 +424,7 @@ def _templates(sh_graph: Graph, *nodes) -> dict[str, str]:
             for m in sh_graph.objects(n, SH.message) if isinstance(m, Literal) and m.language}
 
 
-def _result(rg: Graph, sh_graph: Graph, data: Graph, node) -> Result:
+def _result(rg: Graph, sh_graph: Graph, label_of, node) -> Result:
     constraint = rg.value(node, SH.sourceConstraint)
     templates = _templates(sh_graph, constraint, rg.value(node, SH.sourceShape))
     messages = {_lang(m, templates): str(m) for m in rg.objects(node, SH.resultMessage)
@@ -385,8 +432,7 @@ def _result(rg: Graph, sh_graph: Graph, data: Graph, node) -> Result:
     fallback = messages.get(None) or next(iter(messages.values()), "")
     focus = rg.value(node, SH.focusNode)
     value = rg.value(node, SH.value)
-    label = next((str(x) for x in data.objects(focus, RDFS.label)
-                  if isinstance(x, Literal) and (x.language or "").startswith("zh")), "")
+    label = label_of(str(focus)) or ""
     return Result(
         severity=SEVERITY.get(rg.value(node, SH.resultSeverity), "Violation"),
         focus=str(focus),

@@ -133,3 +133,14 @@ def vocab() -> Vocab:
     units = {r[0] for r in _rows("units_jionlp.txt") + _rows("units.txt")}  # generated: scripts/units.py
     v.units = sorted(units, key=lambda u: (-len(u), u))
     return v
+
+
+def abbreviates(short: str, long: str) -> bool:
+    """信通院 abbreviates 中国信息通信研究院: its characters appear in order, and it is short;
+    a Latin acronym (CCF) abbreviates any name."""
+    if re.fullmatch(r"[A-Z][A-Za-z0-9&-]{1,9}", short):
+        return True
+    if len(short) > 5 or len(short) >= len(long):
+        return False
+    it = iter(long)
+    return all(c in it for c in short)

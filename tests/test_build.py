@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 import types
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ import rdflib
 
 import kg
 from kg.build import BuildOptions, build
+
+build_module = sys.modules["kg.build"]
 from kg.document import Article, Document, Sentence
 from kg.errors import BackendError, BuildError, ReadError
 from kg.store import read_query
@@ -118,11 +121,29 @@ STAND_INS = {
 }
 
 
+#: the stage functions kg/build.py imports: its name -> (stage module, function)
+BUILD_IMPORTS = {"iter_sources": ("kg.read", "iter_sources"), "read_file": ("kg.read", "read_file"),
+                 "get_backend": ("kg.annotate", "get_backend"), "annotate": ("kg.annotate", "annotate"),
+                 "extract": ("kg.extract", "extract"), "link": ("kg.link", "link"),
+                 "document_dataset": ("kg.map", "document_dataset"),
+                 "metadata_graph": ("kg.map", "metadata_graph"), "validate_graph": ("kg.validate", "validate")}
+
+
+def _forward(module: str, name: str):
+    """Call ``sys.modules[module].name`` as it is at call time (tests swap modules there)."""
+    def call(*args, **kwargs):
+        return getattr(sys.modules[module], name)(*args, **kwargs)
+    return call
+
+
 @pytest.fixture
 def fake_pipeline(monkeypatch):
-    """Replace the stages by the stand-ins above (forked workers inherit them)."""
+    """Replace the stages by the stand-ins above (forked workers inherit them): in sys.modules,
+    and the names kg/build.py imported from them look there at each call."""
     for name, funcs in STAND_INS.items():
         monkeypatch.setitem(sys.modules, name, types.SimpleNamespace(__name__=name, **funcs))
+    for attr, (module, name) in BUILD_IMPORTS.items():
+        monkeypatch.setattr(build_module, attr, _forward(module, name))
 
 
 def write(folder: Path, files: dict[str, str]) -> Path:
@@ -148,16 +169,20 @@ def test_build_one_shard_per_document(tmp_path, fake_pipeline):
     assert (tmp_path / "out/store/CURRENT").is_file()
 
 
-def test_build_graph_trig_has_one_named_graph_per_document_and_metadata(tmp_path, fake_pipeline):
+def test_build_graph_trig_has_one_named_graph_per_document_metadata_apart(tmp_path, fake_pipeline):
     src = write(tmp_path / "src", {"a.txt": "张三", "b.txt": "王五"})
     build([src], tmp_path / "out", QUIET)
     ds = rdflib.Dataset()
     ds.parse(tmp_path / "out/graph.trig", format="trig")
     graphs = {str(g.identifier) for g in ds.graphs() if len(g)}
-    assert {str(EX["doc/a.txt"]), str(EX["doc/b.txt"]), str(EX.build)} <= graphs
+    assert graphs == {str(EX["doc/a.txt"]), str(EX["doc/b.txt"])}
     union = rdflib.Graph().parse(tmp_path / "out/graph.ttl", format="turtle")
     assert (EX["person/张三"], rdflib.RDF.type, SCHEMA.Person) in union
-    assert (EX.build, EX.source, rdflib.Literal("a.txt")) in union
+    assert (EX.build, None, None) not in union
+    # the build metadata: its own file and named graph, and in the store beside the content
+    meta = rdflib.Dataset().parse(tmp_path / "out/metadata.trig", format="trig")
+    assert (EX.build, EX.source, rdflib.Literal("a.txt"), EX.build) in meta
+    assert kg.query(tmp_path / "out", f"ASK {{ GRAPH <{EX.build}> {{ ?s ?p ?o }} }}").rows == [(True,)]
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -258,6 +283,38 @@ def test_build_failure_leaves_no_partial_file(tmp_path, fake_pipeline, monkeypat
     assert (tmp_path / "out/report.txt").read_bytes() == before["report.txt"]
     assert (tmp_path / "out/stats.json").read_bytes() == before["stats.json"]
     rdflib.Dataset().parse(tmp_path / "out/graph.trig", format="trig")  # whole, parses
+
+
+def _validate_noting_pid(path, shapes=None, *, engine="pyshacl"):
+    Path(path).with_name("validated-by").write_text(f"{os.getpid()} {Path(path).name}", encoding="utf-8")
+    return _validate(path, shapes, engine=engine)
+
+
+def _killed(*args, **kwargs):
+    os._exit(3)  # as the kernel's OOM killer would end it, without a Python exception
+
+
+def test_build_validates_graph_trig_in_a_child_process(tmp_path, fake_pipeline, monkeypatch):
+    monkeypatch.setattr(sys.modules["kg.validate"], "validate", _validate_noting_pid)
+    src = write(tmp_path / "src", {"a.txt": "VIOLATE 张三"})
+    result = build([src], tmp_path / "out", QUIET)
+    assert (result.conforms, result.violations) == (False, 1)
+    pid, name = (tmp_path / "out/current/validated-by").read_text(encoding="utf-8").split()
+    assert int(pid) != os.getpid() and name == "graph.trig"
+    assert {"validate", "validate_wait", "index"} <= set(result.stats["timings"])
+    assert [p.name for p in (tmp_path / "out/current").iterdir() if p.name.startswith(".")] == []
+
+
+def test_build_validation_process_killed_is_a_build_error(tmp_path, fake_pipeline, monkeypatch):
+    src = write(tmp_path / "src", {"a.txt": "张三"})
+    build([src], tmp_path / "out", QUIET)
+    before = (tmp_path / "out/stats.json").read_bytes()
+    write(src, {"b.txt": "王五"})
+    monkeypatch.setattr(build_module, "validate_into", _killed)
+    with pytest.raises(BuildError, match="SHACL validation stopped") as err:
+        build([src], tmp_path / "out", QUIET)
+    assert "--no-validate" in err.value.hint
+    assert (tmp_path / "out/stats.json").read_bytes() == before  # the build in place stays
 
 
 def test_write_atomic_keeps_old_file_when_writing_fails(tmp_path):

@@ -178,10 +178,11 @@ def test_cli_annotate_prints_json_lines(tmp_path, monkeypatch):
 
 def test_cli_serve_delegates_to_kg_serve_run(built, monkeypatch):
     seen = {}
-    monkeypatch.setattr("kg.serve.run", lambda build_dir, host, port, **kw: seen.update(b=build_dir, h=host, p=port, **kw))
+    monkeypatch.setattr("kg.serve.run", lambda build_dir, host, port, options: seen.update(
+        b=build_dir, h=host, p=port, o=options))
     result = run("serve", built, "--port", 7999, "--timeout", 5)
     assert result.exit_code == 0
-    assert seen["b"] == str(built) and (seen["h"], seen["p"], seen["timeout"]) == ("127.0.0.1", 7999, 5.0)
+    assert seen["b"] == str(built) and (seen["h"], seen["p"], seen["o"].timeout) == ("127.0.0.1", 7999, 5.0)
 
 
 def test_cli_annotate_compare_same_backend_agrees(tmp_path):
@@ -208,7 +209,7 @@ def test_cli_nlp_options_reach_the_backend(tmp_path, monkeypatch):
         seen.update(options.nlp_options)
         raise SystemExit(0)
 
-    monkeypatch.setattr("kg.build", fake_build)
+    monkeypatch.setattr("kg.build_graph", fake_build)
     src = write(tmp_path / "src", {"a.txt": "张三出席。"})
     CliRunner().invoke(main, ["build", str(src), "--nlp", "hanlp-restful", "--nlp-option", "url=http://127.0.0.1:9/x",
                               "--nlp-option", "timeout=5"])

@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.slow,
 
 
 def test_dev_articles_build_validate_and_score(tmp_path):
-    result = kg.build(sorted(DEV.glob("*.md")), tmp_path, BuildOptions(workers=1, progress=False))
+    result = kg.build_graph(sorted(DEV.glob("*.md")), tmp_path, BuildOptions(workers=1, progress=False))
     assert not result.errors and result.conforms
     out = subprocess.run([sys.executable, str(DEV.parent / "score.py"), "--gold", *map(str, sorted(DEV.glob("*.gold.json"))),
                           "--graph", str(tmp_path / "graph.trig"), "--queries", str(ROOT / "queries"), "--json"],
@@ -44,7 +44,7 @@ def test_dev_articles_each_alone_score_above_the_article_floor(tmp_path):
     scores = {}
     for md in sorted(DEV.glob("*.md")):
         out = tmp_path / md.stem
-        kg.build([md], out, BuildOptions(workers=1, progress=False, validate=False))
+        kg.build_graph([md], out, BuildOptions(workers=1, progress=False, validate=False))
         scores[md.stem] = _score([md.with_suffix(".gold.json")], out / "graph.trig")
     low = {k: v for k, v in scores.items() if v < ARTICLE_FLOOR}
     assert not low, f"dev articles below {ARTICLE_FLOOR}: {low}"

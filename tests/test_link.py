@@ -86,3 +86,9 @@ def test_link_tail_merge_keeps_surfaces_that_differ_only_in_quotes():
                       ent("initiative", "《携手共建绿色丝路伙伴》")))
     inits = {e.name for (k, _), e in d.entities.items() if k == "initiative"}
     assert inits == {"《携手共建绿色丝路伙伴》"}
+
+
+def test_link_party_committee_named_in_full_is_not_prefixed_twice():
+    d = link(doc_with(ent("organization", "中共海南省委"), ent("organization", "海口市委")))
+    orgs = {e.name for (k, _), e in d.entities.items() if k == "organization"}
+    assert orgs == {"中共海南省委", "中共海口市委"}

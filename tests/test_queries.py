@@ -54,6 +54,9 @@ EXPECTED = {
     "indicators": ("label value unit", {("一级指标", "17.0", "个"), (None, "5000000.0", "元")}),
     "articles": ("title reporterName mediaName date", {("数字重庆建设推进会召开", "卢志民", "重庆日报", "2025-10-29")}),
     "people-by-organization": ("orgName personName title", {("中共重庆市委", "袁家军", "书记")}),
+    # the article's date (2025-10-29) dates both posts it states
+    "posts-at-date": ("personName title orgName date", {("袁家军", "书记", "中共重庆市委", "2025-10-29"),
+                                                        ("胡衡华", "市长", None, "2025-10-29")}),
     "agreements-by-event": ("eventName agreements parties", {(EVENT, "1", "2")}),
     "initiatives-with-count-mismatch": ("name statedCount components", {("六大应用系统", "6", "2")}),
     "targets": ("targetYear label value unit", {("2027", "一级指标", "17.0", "个")}),

@@ -9,6 +9,7 @@ import pytest
 
 from kg.errors import ReadError
 from kg.read import decode, iter_sources, read_file, read_text, resolve_date, year_near
+from kg.sentences import MAX_CHARS, split
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_e2ea4a6810521310.txt"
@@ -239,3 +240,192 @@ def test_read_leading_byline_names_the_reporters():
     doc = read_text("标题在此\n\n本报讯（记者 周婷 李强 通讯员 王磊）3月28日，会议召开。\n", "x.txt")
     [a] = doc.articles
     assert a.reporter == "周婷、李强"
+
+
+# ------------------------------------------------------------------ issue 10, point 6: no text silently lost
+FIXTURES = ROOT / "tests" / "fixtures" / "read"
+
+
+def test_read_html5_news_page_without_head_end(tmp_path):
+    """A real-world-like page: no </head>, navigation, sidebar, footer, scripts, a comment,
+    <br> and entities. The article body is read, the boilerplate is not."""
+    doc = read_file(FIXTURES / "news_page.html")
+    text = doc.text
+    for body in ("5月17日，某市召开城市治理数字化推进会", "市长李志强主持会议。",
+                 "要以“一网统管”为牵引",  # &ldquo; &rdquo;
+                 "全市已建成区县治理中心 12 个",  # &nbsp; and the line after <br>
+                 "签署《城市数字化转型战略合作协议》。"):
+        assert body in text
+    for boilerplate in ("首页", "登录", "搜索站内新闻", "热点新闻", "广告", "版权所有", "分享到",
+                        "脚本里的文字", "页脚脚本", "注释里的文字", "display:flex"):
+        assert boilerplate not in text
+    assert doc.meta["title"] == "某市召开城市治理数字化推进会" and doc.date == dt.date(2023, 5, 18)
+    [a] = doc.articles
+    assert a.title == "某市召开城市治理数字化推进会" and doc.quote(a.title_span) == a.title
+    texts = [s.text for s in a.sentences]
+    assert "会议指出，要以“一网统管”为牵引，加快建设城市运行管理服务平台，推动基层治理体系和治理能力现代化。" in texts
+    assert "全市已建成区县治理中心 12 个、镇街治理中心 186 个，覆盖率达到 100%。" in texts  # <br>: own line
+    check_offsets(doc)
+
+
+@pytest.mark.parametrize("html,sentences", [
+    ("<p>只有一段，没有别的标签。</p>", ["只有一段，没有别的标签。"]),
+    ("<html><head><title>标题</title><body><p>没有结束的head。</p><p>第二段。</p>",
+     ["没有结束的head。", "第二段。"]),
+    ("<div>城市大脑上线运行。<br>市民办事更方便。</div><!-- 注释 --><script>var x = '不要';</script>",
+     ["城市大脑上线运行。", "市民办事更方便。"]),
+    ("纯文本，没有标签。", ["纯文本，没有标签。"]),
+])
+def test_read_html_small_pages_keep_their_text(tmp_path, html, sentences):
+    p = tmp_path / "page.html"
+    p.write_text(html, encoding="utf-8")
+    doc = read_file(p)
+    assert [s.text for s in doc.sentences][-len(sentences):] == sentences
+    assert not doc.warnings
+    check_offsets(doc)
+
+
+def test_read_long_line_cut_into_bounded_sentences():
+    """A line of 220,000 characters without a sentence end: pieces of at most MAX_CHARS, cut
+    after a clause mark, covering every character once."""
+    text = "数字城市建设持续推进，基层治理体系不断完善、" * 10_000
+    doc = read_text(text)
+    got = list(doc.sentences)
+    assert len(got) > 400 and max(len(s.text) for s in got) <= MAX_CHARS
+    assert all(s.text.endswith(("，", "、")) for s in got[:-1])
+    assert "".join(s.text for s in got) == text
+    assert [s.start for s in got[1:]] == [s.end for s in got[:-1]]
+    check_offsets(doc)
+
+
+@pytest.mark.parametrize("limit,text,expected", [
+    (500, "The plan works. It is 3.5 times faster than in the U.S. now. Dr. Wang agrees.",
+     ["The plan works.", "It is 3.5 times faster than in the U.S. now.", "Dr. Wang agrees."]),
+    (500, "会议强调. 要抓落实.\"好\"", ["会议强调.", "要抓落实.\"好\""]),
+    (500, "版本2.0发布.下一步", ["版本2.0发布.下一步"]),  # no space after the stop: no end
+    (500, "Wait... what? Yes!", ["Wait...", "what?", "Yes!"]),
+    (10, "一二三四五六七八，九十一二三四五", ["一二三四五六七八，", "九十一二三四五"]),
+    (10, "一二，三四五六七八九十一二", ["一二，三四五六七八九", "十一二"]),  # a cut in the first half: hard cut
+    (10, "甲乙、丙丁、戊己庚辛壬癸子丑", ["甲乙、丙丁、", "戊己庚辛壬癸子丑"]),
+    (10, "ab cd ef gh ij kl", ["ab cd ef", "gh ij kl"]),
+])
+def test_sentences_split(limit, text, expected):
+    assert [text[a:b] for a, b in split(text, limit)] == expected
+
+
+def test_read_lines_mode_cuts_long_lines():
+    doc = read_text("短行\n" + "很长的一行，" * 200 + "\n", lines=True)
+    got = list(doc.sentences)
+    assert got[0].text == "短行" and len(got) == 4 and max(len(s.text) for s in got) <= MAX_CHARS
+    check_offsets(doc)
+
+
+def _damaged(text: str, where: int, bad: bytes = b"\xff", prefix: bytes = b"") -> tuple[bytes, int]:
+    data = text.encode("utf-8")
+    cut = len(text[:where].encode("utf-8"))
+    return prefix + data[:cut] + bad + data[cut:], len(prefix) + cut
+
+
+@pytest.mark.parametrize("bad,prefix", [
+    (b"\xff", b""),                 # a byte that is never UTF-8
+    (b"\xe5\x9f", b""),             # a character cut short (2 of its 3 bytes)
+    (b"\x80", b"\xef\xbb\xbf"),     # a stray continuation byte, after a BOM
+])
+def test_read_damaged_utf8_decoded_with_a_warning(tmp_path, bad, prefix):
+    text = TEXT * 20
+    data, offset = _damaged(text, len(TEXT) * 7, bad, prefix)
+    p = tmp_path / "damaged.txt"
+    p.write_bytes(data)
+    doc = read_file(p)
+    assert doc.encoding == ("utf-8-sig" if prefix else "utf-8")
+    assert doc.text.replace("\ufffd", "") == text and doc.text.count("\ufffd") == 1
+    [w] = doc.warnings
+    assert w.startswith(f"{p}: ") and f"byte offset {offset}" in w and "UTF-8" in w
+    assert sum(s.text.count("出席会议") for s in doc.sentences) == 20  # no sentence lost
+
+
+def test_read_damaged_utf8_names_the_first_offsets(tmp_path):
+    data = bytearray((TEXT * 40).encode("utf-8"))
+    for pos in (30, 300, 600, 900, 1200, 1500, 1800):
+        data[pos] = 0xFF
+    p = tmp_path / "many.txt"
+    p.write_bytes(bytes(data))
+    [w] = read_file(p).warnings
+    assert "21 byte(s)" in w and "7 place(s)" in w  # each 0xFF cuts a 3-byte character
+    assert "byte offset 30, 300, 600, 900, 1200, …" in w
+
+
+@pytest.mark.parametrize("data,what", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06", "NUL byte at offset 8"),
+    (b"\xef\xbb\xbf" + bytes(range(128, 256)) * 4, "BOM but is not UTF-8"),
+    ("数字城市".encode("utf-8") + bytes(range(160, 250)), "encoding"),  # mostly not UTF-8: refused
+])
+def test_read_binary_still_refused(tmp_path, data, what):
+    p = tmp_path / "blob.txt"
+    p.write_bytes(data)
+    with pytest.raises(ReadError) as err:
+        read_file(p)
+    assert what in str(err.value) and str(err.value).count(str(p)) == 1  # the path once
+
+
+@pytest.mark.parametrize("name,data,what", [
+    ("empty.txt", b"", "empty file, nothing to build"),
+    ("blank.txt", b"  \n\n\t\n", "empty file, nothing to build"),
+    ("bom.txt", b"\xef\xbb\xbf", "empty file, nothing to build"),
+    ("only.md", b"---\ntitle: x\n---\n\n", "no text outside the front matter or markup, nothing to build"),
+    ("only.html", b"<html><head><title>x</title></head><body></body></html>",
+     "no text outside the front matter or markup, nothing to build"),
+])
+def test_read_empty_file_warns(tmp_path, capsys, name, data, what):
+    p = tmp_path / name
+    p.write_bytes(data)
+    doc = read_file(p)
+    assert doc.warnings == [f"{p}: {what}"]
+    assert not list(doc.sentences)
+    assert capsys.readouterr().err == ""  # the library says it in Document.warnings, never prints
+
+
+def test_iter_sources_skips_build_and_hidden_folders(tmp_path):
+    src = tmp_path / "src"
+    files = {
+        "a.txt": "x", "sub/c.md": "x", "sub/shards/keep.txt": "x",  # a folder named shards alone is a source
+        ".git/notes.txt": "x", "sub/.cache/d.txt": "x",  # hidden
+        "build/stats.json": "{}", "build/report.txt": "x", "build/shards/a.txt.nq": "",  # a build folder
+        "old/stats.json": "{}", "old/store/x.txt": "x", "old/report.txt": "x",
+        "gen/current/report.txt": "x", "gen/shards/r.txt": "x", "gen/.builds/1/report.txt": "x",
+        "marked/.kg-build": "", "marked/report.txt": "x", "marked/deep/e.txt": "x",
+    }
+    for name, text in files.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(text, encoding="utf-8")
+    got = [p.relative_to(src).as_posix() for p in iter_sources([src])]
+    assert got == ["a.txt", "sub/c.md", "sub/shards/keep.txt"]
+    assert iter_sources([src / "build"]) == []  # a build folder given by name
+    assert iter_sources([src / "build" / "report.txt"]) == [src / "build" / "report.txt"]  # a file: read
+
+
+@pytest.mark.parametrize("front,line", [
+    ("date: 2023-02-30\n", 2),
+    ("title: 标题\ndate: 2023-13-01\n", 3),
+    ("title: 标题\nmedia: 某报\ndate: 2023-02-03 25:00:00\n", 4),
+    ("title: 标题\ndate: 不是日期\n", 3),
+    ("title: 标题\ndate: \"2023-02-30\"\n", 3),
+    ("title: 标题\ndate: 10月29日\n", 3),  # no year
+])
+def test_read_bad_front_matter_date_names_file_and_line(tmp_path, front, line):
+    p = tmp_path / "bad-date.md"
+    p.write_text(f"---\n{front}---\n正文。\n", encoding="utf-8")
+    with pytest.raises(ReadError) as err:
+        read_file(p)
+    msg = str(err.value)
+    assert msg.startswith(f"{p}: line {line}: ") and "date" in msg and msg.count(str(p)) == 1
+
+
+def test_year_near_stays_inside_the_article_of_the_offset():
+    doc = read_text("甲文标题\n\n2021年，某市召开会议。10月9日，会议闭幕。\n\n本报记者 李明\n\n"
+                    "乙文标题\n\n10月29日，论坛举行。2025年的计划发布。\n\n某某晚报记者 周洁\n")
+    assert len(doc.articles) == 2
+    assert year_near(doc, doc.text.index("10月9日")) == 2021
+    assert year_near(doc, doc.text.index("10月29日")) == 2025  # 2021 is nearer, but in the other article
+    doc.articles.reverse()  # out of text order: still the article that holds the offset
+    assert year_near(doc, doc.text.index("10月29日")) == 2025

@@ -161,9 +161,9 @@ def _score(graph: Path) -> dict:
 @pytest.mark.slow
 @pytest.mark.skipif(not (SHARED / "score.py").exists(), reason="../shared/eval is not beside the checkout")
 def test_restful_seed_build_scores_at_least_lac_on_agreements(server, tmp_path):
-    lac = kg.build([str(SEED)], tmp_path / "lac", BuildOptions(workers=1, progress=False))
+    lac = kg.build_graph([str(SEED)], tmp_path / "lac", BuildOptions(workers=1, progress=False))
     options = {"url": server.url, "auth": "", "backoff": 0}  # kg build --nlp-option url=… auth=
-    rest = kg.build([str(SEED)], tmp_path / "restful",
+    rest = kg.build_graph([str(SEED)], tmp_path / "restful",
                     BuildOptions(nlp="hanlp-restful", nlp_options=options, workers=1, progress=False))
     for result in (lac, rest):
         assert not result.errors and result.conforms

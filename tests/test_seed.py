@@ -30,7 +30,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def seed_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("seed")
-    result = kg.build([SEED], out, BuildOptions(workers=1, progress=False))
+    result = kg.build_graph([SEED], out, BuildOptions(workers=1, progress=False))
     assert not result.errors
     return out
 
@@ -66,7 +66,7 @@ def test_seed_graph_matches_golden(seed_build):
 
 
 def test_seed_validates(seed_build):
-    assert kg.validate(seed_build).conforms
+    assert kg.validate_graph(seed_build).conforms
 
 
 def test_seed_articles(seed_build):

@@ -214,3 +214,55 @@ def test_serve_csv_cut_keeps_quoted_line_breaks():
     assert headers["X-KG-Truncated"] == "true; max-rows=1"
     headers = {}
     assert _cut_csv(body, 3, headers) == body and not headers
+
+
+def _kg_build(src, out) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "kg", "build", str(src), "--out", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+
+
+GRAPHS = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _graph_count(client) -> tuple[int, str, str]:
+    r = client.get("/sparql", params={"query": GRAPHS})
+    assert r.status_code == 200, r.text
+    return int(r.json()["results"]["bindings"][0]["n"]["value"]), r.headers["x-kg-build"], r.headers["x-kg-cache"]
+
+
+def test_serve_reopens_a_rebuilt_folder(tmp_path, monkeypatch, caplog):
+    """Serve a build, rebuild into the folder with one more source: the next request is
+    answered from the new build (new workers, empty answer cache, X-KG-Build changes), the
+    old workers close once the requests pinned to them are done, and the server logs it."""
+    from kg.errors import BuildError
+    from kg.serve import endpoint as endpoint_module
+
+    src, build = tmp_path / "src", tmp_path / "build"
+    src.mkdir()
+    (src / "a.txt").write_text("重庆市委书记袁家军出席会议并讲话。\n", encoding="utf-8")
+    _kg_build(src, build)
+    with TestClient(create_app(build, ServeOptions(workers=1, timeout=20))) as c:
+        ep = c.app.state.endpoint
+        n1, build1, _ = _graph_count(c)
+        assert _graph_count(c)[2] == "hit"
+        in_flight = ep.pin()  # as a request still running on the old build
+        (src / "b.txt").write_text("市长胡衡华主持会议，王炯出席。\n", encoding="utf-8")
+        _kg_build(src, build)
+        with caplog.at_level("WARNING", logger="kg.serve"):
+            n2, build2, how = _graph_count(c)
+        assert n2 > n1 and build2 != build1 and how == "miss"
+        assert f"reopened {build} (build {build2})" in caplog.text
+        assert in_flight.retired and in_flight.pool.alive > 0
+        ep.unpin(in_flight)
+        assert in_flight.pool.alive == 0
+        # A build that cannot be opened: the server says so and keeps serving the one it has.
+        monkeypatch.setattr(endpoint_module, "build_id", lambda _dir: "broken-build")
+        monkeypatch.setattr(endpoint_module, "source_of", lambda _dir: (_ for _ in ()).throw(
+            BuildError("no store")))
+        with caplog.at_level("WARNING", logger="kg.serve"):
+            assert _graph_count(c)[:2] == (n2, build2)
+        assert "could not reopen" in caplog.text and "still serving build " + build2 in caplog.text

@@ -121,3 +121,51 @@ def test_serve_md_example_query_runs(client):
     r = client.get("/sparql", params={"query": query})
     assert r.status_code == 200, r.text
     assert len(r.json()["results"]["bindings"]) == 2
+
+
+# ------------------------------------------------------- SPARQLWrapper itself, against `kg serve`
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """`python -m kg serve` on the hand-made store, on a free port (a real HTTP server)."""
+    from test_serve_http import Server
+
+    root = tmp_path_factory.mktemp("sw")
+    (root / "build").mkdir()
+    srv = Server(make_store(root / "build"), root / "serve.log", "--workers", "1")
+    yield srv
+    srv.stop()
+
+
+@pytest.mark.parametrize("name", ["RDFXML", "N3", "TURTLE", "JSONLD"])
+def test_sparqlwrapper_graph_return_formats_against_kg_serve(served, name):
+    import rdflib
+    from SPARQLWrapper import SPARQLWrapper
+
+    import SPARQLWrapper as sw
+
+    client = SPARQLWrapper(served.url + "/sparql")
+    client.setQuery(CONSTRUCT)
+    client.setReturnFormat(getattr(sw, name))
+    result = client.query()
+    graph = result.convert()
+    if not isinstance(graph, rdflib.Graph):  # TURTLE, N3: bytes of the document
+        graph = rdflib.Graph().parse(data=graph, format="turtle")
+    assert len(graph) > 0
+    assert any("数字重庆" in str(o) for o in graph.objects())
+
+
+@pytest.mark.parametrize("name", ["JSON", "XML", "CSV", "TSV"])
+def test_sparqlwrapper_select_return_formats_against_kg_serve(served, name):
+    from SPARQLWrapper import SPARQLWrapper
+
+    import SPARQLWrapper as sw
+
+    client = SPARQLWrapper(served.url + "/sparql")
+    client.setQuery(SELECT)
+    client.setReturnFormat(getattr(sw, name))
+    answer = client.query().convert()
+    rows = (answer["results"]["bindings"] if name == "JSON" else
+            answer.getElementsByTagName("result") if name == "XML" else
+            answer.decode("utf-8").strip().splitlines()[1:])
+    assert len(rows) > 0

@@ -18,7 +18,8 @@ from kg.serve import ServeOptions, create_app  # noqa: E402
 from kg.serve import safety  # noqa: E402
 from kg.serve.app import Endpoint  # noqa: E402
 from kg.serve.safety import Remembered, check_text  # noqa: E402
-from kg.serve.worker import Source, WorkerPool  # noqa: E402
+from kg.serve.pool import WorkerPool  # noqa: E402
+from kg.serve.worker import Source  # noqa: E402
 
 from test_serve import EX, NQUADS, make_store  # noqa: E402
 
@@ -293,7 +294,9 @@ CROSS_COUNT = "SELECT (COUNT(*) AS ?n) (MAX(STR(?i)) AS ?m) WHERE { ?a ?b ?c . ?
 @pytest.mark.parametrize("query", [CROSS_SORT, CROSS_COUNT])
 def test_serve_safety_time_limit_stops_query_others_still_answer(tmp_path, query):
     limit = 2.0
-    with TestClient(create_app(_big_build(tmp_path), ServeOptions(workers=2, timeout=limit))) as c:
+    # One TestClient is one client: let it use both workers (fair sharing has its own tests).
+    opts = ServeOptions(workers=2, timeout=limit, client_share=2)
+    with TestClient(create_app(_big_build(tmp_path), opts)) as c:
         result = {}
 
         def heavy():
@@ -319,7 +322,7 @@ def test_serve_safety_time_limit_stops_query_others_still_answer(tmp_path, query
 
 
 def test_serve_safety_warns_when_workers_can_reach_the_network(tmp_path, monkeypatch, caplog):
-    from kg.serve import app as app_module
+    from kg.serve import endpoint as app_module  # where the pools are made
 
     class Unguarded(WorkerPool):
         def __init__(self, *args, **kw):
@@ -328,16 +331,17 @@ def test_serve_safety_warns_when_workers_can_reach_the_network(tmp_path, monkeyp
 
     monkeypatch.setattr(app_module, "WorkerPool", Unguarded)
     with caplog.at_level("WARNING", logger="kg.serve"):
-        ep = create_app(make_store(tmp_path), ServeOptions(workers=1)).state.endpoint
-        ep.pool.close()
-        ep.checker.close()
+        create_app(make_store(tmp_path), ServeOptions(workers=1)).state.endpoint.close()
     assert "can open network connections (not available on testos)" in caplog.text
 
 
-def test_serve_safety_cli_has_max_query_bytes():
+@pytest.mark.parametrize("option,says", [("--max-query-bytes", "413"), ("--header-timeout", "408"),
+                                          ("--timeout", "503")])
+def test_serve_safety_cli_has_limits(option, says):
     from click.testing import CliRunner
 
     from kg.serve.cli import serve
 
     out = CliRunner().invoke(serve, ["--help"]).output
-    assert "--max-query-bytes" in out and "413" in out
+    line = next(x for x in out.splitlines() if x.strip().startswith(option + " "))
+    assert says in line + out[out.index(line) + len(line):][:200]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -106,9 +107,49 @@ def test_store_export_without_graph_raises(tmp_path):
         kg.export(tmp_path, "ttl")
 
 
-def test_store_export_uses_build_prefixes(build_dir):
+def test_store_prefixes_from_graph_trig_header_or_manifest(build_dir):
+    # the header declares only prefixes with plain local names: ex: has <…/doc/a> (a "/")
+    assert prefixes(build_dir) == {}
+    (build_dir / "manifest.json").write_text(json.dumps({"prefixes": {"ex": EX}}), encoding="utf-8")
     assert prefixes(build_dir) == {"ex": EX}
     assert b"ex:cq" in kg.export(build_dir, "ttl")
+
+
+@pytest.mark.parametrize("fmt, rdflib_format", [("ttl", "turtle"), ("trig", "trig")])
+def test_store_turtle_never_escapes_slash_in_prefixed_names(tmp_path, fmt, rdflib_format):
+    from pyoxigraph import Literal, NamedNode, Quad
+
+    kgid, g = "https://w3id.org/citykg/id/", NamedNode("https://w3id.org/citykg/graph/doc/a.txt")
+    quads = [Quad(NamedNode(f"{kgid}agreement/1f"), NamedNode(f"{EX}p"), NamedNode(f"{EX}x.y."), g),
+             Quad(NamedNode(f"{EX}cq"), NamedNode(f"{EX}p"), Literal("kgid:a\\/b 数字重庆"), g)]
+    data = serialize(quads, fmt, prefixes={"kgid": kgid, "ex": EX, "unused": "http://unused/"})
+    text = data.decode()
+    assert "\\/" not in text.replace('"kgid:a\\\\/b', "")  # only the literal holds one
+    assert f"<{kgid}agreement/1f>" in text and "@prefix kgid:" not in text
+    assert "@prefix ex:" not in text  # ex:x.y. would need an escaped final dot
+    ds = rdflib.Dataset().parse(data=data, format=rdflib_format)
+    triples = {q[:3] for q in ds.quads((None, None, None, None))}
+    assert (rdflib.URIRef(f"{kgid}agreement/1f"), rdflib.URIRef(f"{EX}p"), rdflib.URIRef(f"{EX}x.y.")) in triples
+    rapper = shutil.which("rapper")
+    if rapper:  # Raptor, when installed, parses it too
+        (tmp_path / f"g.{fmt}").write_bytes(data)
+        subprocess.run([rapper, "-q", "-i", rdflib_format, "-c", str(tmp_path / f"g.{fmt}")], check=True)
+
+
+def test_store_plain_prefixes_keeps_those_with_plain_local_names():
+    from pyoxigraph import NamedNode, Quad
+
+    from kg.store import plain_prefixes
+
+    q = Quad(NamedNode(f"{EX}a"), NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), NamedNode(f"{EX}中文-1"))
+    found = plain_prefixes([q], {"rdfs": "http://www.w3.org/2000/01/rdf-schema#", "ex": EX, "z": "http://z/"})
+    assert found == {"ex": EX, "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "z": "http://z/"}
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nq", "ttl", "nt", "jsonld"])
+def test_store_serialize_same_quads_any_order_same_bytes(build_dir, fmt):
+    quads = read_quads(build_dir / "graph.trig")
+    assert serialize(quads, fmt, prefixes={"ex": EX}) == serialize(quads[::-1], fmt, prefixes={"ex": EX})
 
 
 def test_store_write_atomic_replaces(tmp_path):

@@ -93,3 +93,54 @@ def test_validate_turbo_gives_the_same_report(case, bad_file, small_dataset):
     a, b = validate(data), validate(data, engine="turbo")
     assert a.conforms == b.conforms
     assert _summary(a) == _summary(b)
+
+
+def _full(report):
+    """Every field of every result, as a multiset (the order of equal keys may differ)."""
+    import collections
+    import dataclasses
+
+    return collections.Counter(json.dumps(dataclasses.asdict(r), ensure_ascii=False, sort_keys=True)
+                               for r in report.results)
+
+
+INDICATOR = """@prefix kg: <https://w3id.org/citykg/ontology#> .
+@prefix schema: <https://schema.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<http://example.org/n> a kg:Indicator ; kg:approximation "more-than" ; schema:value "2.0"^^xsd:decimal ;
+    schema:unitText "个" .
+<http://example.org/m> a kg:Indicator ; kg:approximation "roughly" ; schema:value "1"^^xsd:decimal ;
+    schema:unitText "个" .
+"""
+
+
+@pytest.mark.parametrize("form", ["file", "store", "nquads-file"])
+def test_validate_turbo_native_input_same_report_and_labels(form, tmp_path, small_dataset):
+    pytest.importorskip("pyshacl_turbo", reason="the turbo extra (pyshacl-turbo) is not installed")
+    import pyoxigraph as ox
+
+    trig = tmp_path / "graph.trig"
+    trig.write_text(small_dataset.serialize(format="trig") + INDICATOR, encoding="utf-8")
+    store = ox.Store()
+    store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+    nq = tmp_path / "graph.nq"
+    ox.serialize(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG), output=str(nq), format=ox.RdfFormat.N_QUADS)
+    data = {"file": trig, "store": store, "nquads-file": nq}[form]
+    reference, fast, slow = validate(trig), validate(data, engine="turbo"), validate(data, engine="pyshacl")
+    assert (fast.conforms, _full(fast)) == (reference.conforms, _full(reference)) == (slow.conforms, _full(slow))
+    assert any(r.focus_label for r in fast.results)  # zh names of the focus nodes, as pySHACL's
+    # sh:in over plain strings: only the value outside the list is reported (pyshacl-turbo's own
+    # Store input reports "more-than" too)
+    bad = {(r.focus, r.value) for r in fast.results if r.shape == "kgsh:Indicator-approximation"}
+    assert bad == {("http://example.org/m", "roughly")}
+
+
+def test_validate_auto_engine_is_turbo_when_installed(bad_file, monkeypatch):
+    from kg import validate_turbo
+
+    calls = []
+    real = validate_turbo.run
+    monkeypatch.setattr(validate_turbo, "run", lambda *a, **k: calls.append(1) or real(*a, **k))
+    report = validate(bad_file, engine="auto")
+    assert not report.conforms
+    assert calls == ([1] if validate_turbo.available() else [])

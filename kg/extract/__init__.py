@@ -68,7 +68,7 @@ class _Article:
         # "双方", elided subjects, and the article's bodies a cut party is stretched to
         self.signing = SigningContext()
         self.signing.known = {n.text for v in self.views for n in v.names if n.kind == "organization"}
-        self.orgs_seen: list[str] = []  # organizations named so far, in order
+        self.org_tails: dict[str, str] = {}  # last 2 or 3 characters -> latest organization so named
         self.last_held: str | None = None  # the latest event said to be held ("会上" refers to it)
         self.placed: set[str] = set()  # events given a place by a sentence
         self.prev_held: str | None = None  # the event the sentence before says is held
@@ -146,7 +146,7 @@ class _Article:
         m = _BARE.match(view.text)
         if not m or vocab().event_nouns.get(m.group(1)) == "Meeting":
             return None  # "会议由…主持" is about the meeting
-        return next((o for o in reversed(self.orgs_seen) if o.endswith(m.group(1)) and o != m.group(1)), None)
+        return self.org_tails.get(m.group(1))
 
     def _event_for(self, view: SentView, evs: list[EventMention], pos: int) -> str | None:
         """The event a statement at ``pos`` is about: the last one named before it in the
@@ -185,7 +185,9 @@ class _Article:
             if n.kind == "organization" and not n.categories and _inside(n, inside):
                 continue  # a bare name inside an initiative's name (数字普惠金融指数) is no body
             if n.kind == "organization":
-                self.orgs_seen.append(n.text)
+                for k in (2, 3):  # what topic() looks up: one dict, not a scan of every body so far
+                    if len(n.text) > k:
+                        self.org_tails[n.text[-k:]] = n.text
                 parent = parent_org(n.text)
                 self.entity("organization", n.text, ev, categories=org_categories(n.text, parent) or n.categories,
                             part_of=parent)

@@ -263,12 +263,12 @@ _JOINED = re.compile(r"[与和同及跟、，,；;：:（）()]")
 def full_form(view: SentView, p: Name, known: set[str]) -> Name:
     """A party the tagger cut ("泛海" of "泛海控股X总部" read as a verb) stretched to the
     longest organization the article names elsewhere that ends with it and stands here."""
-    best = p
-    for k in known:
-        if len(k) > len(best.text) and k.endswith(p.text) and p.end >= len(k) \
-                and view.text[p.end - len(k):p.end] == k and not _JOINED.search(k[:-len(p.text)]):
-            best = Name(p.end - len(k), p.end, k, p.kind if p.kind != "place" else "organization")
-    return best
+    n = len(p.text)
+    for start in range(0, p.end - n):  # the text ending at the party, longest first: time in
+        k = view.text[start:p.end]     # the sentence's length, not in the article's bodies
+        if k in known and k.endswith(p.text) and not _JOINED.search(k[:-n]):
+            return Name(start, p.end, k, p.kind if p.kind != "place" else "organization")
+    return p
 
 
 def dedupe(names: list[Name]) -> list[Name]:

@@ -25,6 +25,8 @@ class ServeOptions:
     cors: bool = True                # Access-Control-Allow-Origin: * on every answer
     cache_mb: int = 512              # answers kept in memory (read-only store); 0: none
     max_query_bytes: int = 2**20     # request body or URL query longer than this: 413/414 at once
+    header_timeout: float = 10.0     # seconds for a request's head (line + headers), then 408 (uvicorn)
+    client_share: int | None = None  # queries one client may run at once (default: workers // 2, >= 1)
 
 
 def create_app(store_or_build_dir, options: ServeOptions | None = None):
@@ -34,14 +36,19 @@ def create_app(store_or_build_dir, options: ServeOptions | None = None):
     return _create(store_or_build_dir, options or ServeOptions())
 
 
-def run(build_dir, host: str = "127.0.0.1", port: int = 7878, *, timeout: float = 30.0,
-        max_rows: int = 100_000, writable: bool = False, workers: int | None = None,
-        cache_mb: int = 512, max_query_bytes: int = 2**20) -> None:
-    """Serve ``build_dir`` until interrupted (uvicorn, one event loop, query worker processes)."""
+def run(build_dir, host: str = "127.0.0.1", port: int = 7878, options: ServeOptions | None = None,
+        **fields) -> None:
+    """Serve ``build_dir`` until interrupted (uvicorn, one event loop, query worker processes).
+    ``fields`` override those of ``options`` (e.g. ``timeout=5``). The HTTP protocol is uvicorn's
+    with read deadlines (:mod:`.protocol`); ``X-Forwarded-For`` is trusted only from the
+    addresses in ``FORWARDED_ALLOW_IPS``, if set (the client address decides fair sharing)."""
+    import dataclasses
+
     import uvicorn
 
-    opts = ServeOptions(timeout=timeout, max_rows=max_rows, writable=writable, cache_mb=cache_mb,
-                        max_query_bytes=max_query_bytes)
-    if workers:
-        opts.workers = workers
-    uvicorn.run(create_app(build_dir, opts), host=host, port=port, log_level="warning")
+    from .protocol import protocol_class
+
+    opts = dataclasses.replace(options or ServeOptions(), **fields)
+    http = protocol_class(opts.header_timeout, opts.timeout)
+    uvicorn.run(create_app(build_dir, opts), host=host, port=port, log_level="warning", http=http,
+                ws="none", proxy_headers="FORWARDED_ALLOW_IPS" in os.environ)

@@ -4,123 +4,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from pathlib import Path
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from ..errors import BuildError
-from . import ServeOptions, describe, formats, safety
-from .cache import AnswerCache, store_tag
-from .worker import Busy, QueryTimeout, Source, WorkerPool
+from . import ServeOptions, describe, safety
+from .endpoint import Endpoint, FollowBuild, error, source_of
 
+__all__ = ["Endpoint", "create_app", "error", "read_request", "source_of"]
 log = logging.getLogger("kg.serve")
-
-
-def source_of(store_or_build_dir, writable: bool = False) -> Source:
-    """A build folder (with store/), a store folder, or a pyoxigraph Store (copied to workers)."""
-    if hasattr(store_or_build_dir, "query"):
-        from pyoxigraph import RdfFormat
-
-        return Source(nquads=store_or_build_dir.dump(format=RdfFormat.N_QUADS), writable=writable)
-    path = Path(store_or_build_dir)
-    for candidate in (path / "store", path):
-        if (candidate / "CURRENT").is_file():
-            return Source(path=str(candidate), writable=writable)
-    raise BuildError(f"{path}: no pyoxigraph store (expected {path / 'store'})", path=str(path))
-
-
-class Endpoint:
-    """State shared by the routes: options, worker pool, the dataset's graph names."""
-
-    def __init__(self, source: Source, options: ServeOptions):
-        self.options = options
-        self.pool = WorkerPool(source, 1 if options.writable else options.workers)
-        # Query texts are parsed in processes of their own: killable, off the event loop.
-        self.checker = WorkerPool(Source(role="check"), min(2, max(1, options.workers)))
-        self.remembered = safety.Remembered()
-        guarded, how = self.pool.guard
-        if not guarded:
-            log.warning("kg serve: query workers can open network connections (%s); only the "
-                        "parse check stands between SERVICE and the network", how)
-        self.graphs: frozenset[str] = frozenset()
-        self.refresh_graphs()
-        # A writable store changes under its answers: nothing is kept then.
-        self.cache = (AnswerCache(options.cache_mb * 2**20, store_tag(source.path, source.nquads))
-                      if options.cache_mb > 0 and not options.writable else None)
-
-    def refresh_graphs(self) -> None:
-        answer = self.pool.call("graphs", {}, self.options.timeout)
-        self.graphs = frozenset(answer[1]) if answer[0] == "ok" else frozenset()
-
-    async def call(self, op: str, payload: dict):
-        """Run in a worker; map timeouts and worker errors to (status, message)."""
-        try:
-            return await run_in_threadpool(self.pool.call, op, payload, self.options.timeout)
-        except (QueryTimeout, Busy) as err:
-            return ("error", 503, f"{err} (查询超时或服务器繁忙)")
-
-    async def check(self, op: str, text: str) -> tuple[str, ...]:
-        """The FROM IRIs of a query (op "check") or () for an update ("check_update") that
-        passes the parse check; raises safety.Refused. Decisions are remembered by hash."""
-        key = self.remembered.key(op + "\0" + text)
-        answer = self.remembered.get(key)
-        if answer is None:
-            try:
-                answer = await run_in_threadpool(self.checker.call, op, {"query": text},
-                                                 self.options.timeout)
-            except (QueryTimeout, Busy):
-                raise safety.Refused(f"the query could not be checked within {self.options.timeout:g} s "
-                                     "(查询检查超时或服务器繁忙)", 503) from None
-            if answer[0] == "error":  # the parser's process died: a stack overflow, memory
-                raise safety.Refused("the query is too large or too deeply nested to be checked; "
-                                     "simplify it (查询过大或嵌套过深)", 400)
-            self.remembered.put(key, answer)
-        if answer[0] == "refused":
-            raise safety.Refused(answer[1], answer[2])
-        return answer[1]
-
-    async def query(self, payload: dict, request: Request) -> Response:
-        """A query operation's HTTP answer, from the answer cache when there is one."""
-        if self.cache is None:
-            return _answer_response(await self.call("query", payload), {})
-        key = self.cache.key(payload)
-        etag = self.cache.etag(key)
-        if etag in _tags(request.headers.get("if-none-match")):
-            return Response(status_code=304, headers={"ETag": etag, "X-KG-Cache": "hit"})
-        answer, how = await self.cache.answer(key, lambda: self.call("query", payload))
-        return _answer_response(answer, {"ETag": etag, "Cache-Control": "no-cache", "X-KG-Cache": how})
-
-    async def rows(self, query: str, max_rows: int = 10_000):
-        """(variables, rows of plain tuples) for the pages; raises on error."""
-        answer = await self.call("rows", {"query": query, "max_rows": max_rows})
-        if answer[0] != "ok":
-            raise RuntimeError(answer[2])
-        return answer[1], answer[2]
-
-
-def error(status: int, message: str) -> Response:
-    return PlainTextResponse(message + "\n", status_code=status)
-
-
-def _tags(header: str | None) -> set[str]:
-    """The entity tags of an If-None-Match header (weak ones compare as strong: RFC 9110 13.1.2)."""
-    return {t.strip().removeprefix("W/") for t in (header or "").split(",") if t.strip()}
-
-
-def _answer_response(answer: tuple, cache_headers: dict) -> Response:
-    if answer[0] != "ok":
-        return error(answer[1], answer[2])
-    _, media, body, headers = answer
-    if media.startswith("text/") or media.endswith(("json", "xml")):
-        media += "; charset=utf-8"
-    return Response(body, media_type=media, headers={**headers, "Vary": "Accept", **cache_headers})
 
 
 async def read_body(request: Request, limit: int, timeout: float) -> bytes:
@@ -141,6 +39,8 @@ async def read_body(request: Request, limit: int, timeout: float) -> bytes:
                 chunks.append(chunk)
     except TimeoutError:
         raise safety.Refused(f"the request body was not received within {timeout:g} s", 408) from None
+    except ClientDisconnect:  # gone, or closed by the server's read deadline (kg.serve.protocol)
+        raise safety.Refused("the request body was not received (client disconnected)", 408) from None
     return b"".join(chunks)
 
 
@@ -231,21 +131,48 @@ async def void(request: Request) -> Response:
 
 
 def create_app(store_or_build_dir, options: ServeOptions) -> Starlette:
-    endpoint = Endpoint(source_of(store_or_build_dir, options.writable), options)
+    endpoint = Endpoint(source_of(store_or_build_dir, options.writable), options,
+                        build_dir=_build_dir(store_or_build_dir, options))
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        follower = asyncio.create_task(_follow_every(endpoint, 2.0))
         yield
-        endpoint.pool.close()
-        endpoint.checker.close()
+        follower.cancel()
+        endpoint.close()
 
-    from . import pages
+    from . import pages, search
 
     routes = [Route("/sparql", sparql, methods=["GET", "POST"]),
               Route("/sparql/", sparql, methods=["GET", "POST"]),
-              Route("/.well-known/void", void, methods=["GET"]), *pages.routes(options)]
-    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                             allow_headers=["*"], expose_headers=["X-KG-Truncated", "X-KG-Cache", "ETag"])] if options.cors else []
+              Route("/.well-known/void", void, methods=["GET"]), *pages.routes(options),
+              *search.routes()]
+    middleware = [Middleware(FollowBuild, endpoint=endpoint)]
+    if options.cors:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                                     allow_headers=["*"], expose_headers=EXPOSED))
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.endpoint = endpoint
     return app
+
+
+EXPOSED = ["X-KG-Truncated", "X-KG-Cache", "X-KG-Build", "ETag", "Retry-After"]
+
+
+def _build_dir(store_or_build_dir, options: ServeOptions):
+    """The build folder to follow for rebuilds: one with a build id, served read-only."""
+    if options.writable or hasattr(store_or_build_dir, "query"):
+        return None
+    from ..store import build_id
+
+    return store_or_build_dir if build_id(store_or_build_dir) is not None else None
+
+
+async def _follow_every(endpoint: Endpoint, seconds: float) -> None:
+    """Notice a rebuild even while no request comes (so old workers do not linger)."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await endpoint.follow_build()
+        except Exception:  # noqa: BLE001 - keep following; the next request tries again
+            log.exception("kg serve: checking for a new build failed")

@@ -13,7 +13,7 @@ from ..errors import KGError
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=7878, show_default=True, type=int)
 @click.option("--timeout", default=30.0, show_default=True, type=float,
-              help="Seconds a query may run before it is stopped (HTTP 503).")
+              help="Seconds a query may run before it is stopped (503); also for a request body (408).")
 @click.option("--max-rows", default=100_000, show_default=True, type=int,
               help="Rows or triples per answer; more are cut and flagged in X-KG-Truncated.")
 @click.option("--workers", default=None, type=int, help="Query worker processes (default: 2 x cores, at least 4).")
@@ -21,20 +21,29 @@ from ..errors import KGError
               help="Memory for answers kept and sent again (the store is read-only); 0 keeps none.")
 @click.option("--max-query-bytes", default=2**20, show_default=True, type=click.IntRange(min=1),
               help="Largest request body (or URL query) accepted; a larger one gets 413 at once.")
-def serve(build_dir, host, port, timeout, max_rows, workers, cache_mb, max_query_bytes):
+@click.option("--header-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a client has to send a request's head (a body has --timeout); then 408.")
+def serve(build_dir, host, port, timeout, max_rows, workers, cache_mb, max_query_bytes, header_timeout):
     """Serve BUILD_DIR read-only: page at /, SPARQL 1.1 endpoint at /sparql.
+
+    \b
+    Each client (remote address) runs at most half of the workers at once; a rebuild of
+    BUILD_DIR is noticed and served from the next request on.
 
     \b
     Example:
       kg serve build/ --port 7878      # then open http://127.0.0.1:7878/
     """
-    from . import run
+    from . import ServeOptions, run
 
     _check_port(host, port)
+    opts = ServeOptions(timeout=timeout, max_rows=max_rows, cache_mb=cache_mb,
+                        max_query_bytes=max_query_bytes, header_timeout=header_timeout)
+    if workers:
+        opts.workers = workers
     click.echo(f"kg serve: http://{host}:{port}/  (SPARQL: http://{host}:{port}/sparql)", err=True)
     try:
-        run(build_dir, host, port, timeout=timeout, max_rows=max_rows, workers=workers, cache_mb=cache_mb,
-            max_query_bytes=max_query_bytes)
+        run(build_dir, host, port, opts)
     except ModuleNotFoundError as err:
         if err.name not in ("uvicorn", "starlette"):
             raise

@@ -1,151 +1,190 @@
-"""The entity page: labels, types, facts, evidence sentences with their article, neighbourhood."""
+"""What the entity page shows about one IRI: its names and types, the people, bodies, events,
+agreements, places and initiatives it is connected to (directly, or through a fact node such as
+a post, an event role or an agreement), a person's or a body's posts in date order, and every
+statement about it with readable names.
+
+A fact node's dates are the dates of the articles whose sentences state it (its evidence's
+article, else its source document); its sentence count is the number of those sentences.
+"""
 from __future__ import annotations
 
-import html
-from urllib.parse import quote
+from dataclasses import dataclass, field
 
-from .i18n import t
-from .pages import LABEL_PATH, PREFIXES, entity_link
+from .names import ALIAS_PROPS, NAME_PROPS, names, sparql_iri, types
 
-EVIDENCE = PREFIXES + """
-SELECT DISTINCT ?exact ?source ?title WHERE {{
-  {{ BIND(<{e}> AS ?fact) }} UNION {{ ?fact ?in <{e}> }} UNION {{ <{e}> ?out ?fact }}
-  ?fact prov:wasDerivedFrom ?ev .
-  ?ev (oa:hasTarget|oa:hasSelector|oa:refinedBy)* ?sel .
-  {{ ?sel oa:exact ?exact }} UNION {{ ?sel nif:anchorOf ?exact }}
-  OPTIONAL {{
-    ?ev (oa:hasTarget|oa:hasSelector)*/(kgo:inArticle|oa:hasSource|dcterms:source|nif:referenceContext|dcterms:isPartOf) ?source .
-    FILTER(isIRI(?source))
-    OPTIONAL {{ ?source dcterms:title|schema:headline|schemas:headline|schemas:name|rdfs:label ?title }}
-  }}
-}} LIMIT 200"""
-OUT = "SELECT ?p ?o ?olabel WHERE {{ <{e}> ?p ?o OPTIONAL {{ ?o " + LABEL_PATH + " ?olabel }} }} LIMIT 500"
-IN = "SELECT ?s ?p ?slabel WHERE {{ ?s ?p <{e}> OPTIONAL {{ ?s " + LABEL_PATH + " ?slabel }} }} LIMIT 500"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LABEL_IRIS = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
-              "http://www.w3.org/2004/02/skos/core#altLabel", "http://schema.org/name", "https://schema.org/name"}
+DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+KG = "https://w3id.org/citykg/ontology#"
+ORG = "http://www.w3.org/ns/org#"
+SCHEMA = ("https://schema.org/", "http://schema.org/")
+KINDS = (("people", {s + "Person" for s in SCHEMA}),
+         ("bodies", {ORG + "Organization", "http://data.europa.eu/m8g/PublicOrganisation"}),
+         ("events", {s + "Event" for s in SCHEMA}),
+         ("agreements", {KG + "Agreement"}),
+         ("places", {s + "Place" for s in SCHEMA}),
+         ("initiatives", {KG + "Initiative"}),
+         ("articles", {s + "NewsArticle" for s in SCHEMA}))
+FACT_TYPES = {KG + "Fact", ORG + "Post", ORG + "Membership", KG + "EventRole"}
+POST = ORG + "Post"
+NOT_LINKS = {RDF_TYPE, DERIVED}
+LABELS = set(NAME_PROPS[:4] + ALIAS_PROPS)
+MAX_LINKS = 500  # statements read in each direction
+
+EVIDENCE_STATS = """PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX kg: <https://w3id.org/citykg/ontology#> PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?f (COUNT(DISTINCT ?ev) AS ?n) (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE {{
+  VALUES ?f {{ {facts} }} ?f prov:wasDerivedFrom ?ev .
+  OPTIONAL {{ ?ev (kg:inArticle|dcterms:source|(oa:hasTarget/oa:hasSource))/dcterms:date ?d }}
+}} GROUP BY ?f"""
 
 
-def short(iri: str) -> str:
-    for sep in ("#", "/"):
-        if sep in iri.rstrip(sep):
-            return iri.rstrip(sep).rsplit(sep, 1)[1] or iri
-    return iri
+def kind_of(type_iris) -> str | None:
+    for kind, classes in KINDS:
+        if classes & set(type_iris):
+            return kind
+    return None
 
 
-def _term_html(term, label=None) -> str:
-    if term is None:
-        return ""
-    kind, value, lang, _ = term
-    if kind == "uri":
-        text = label[1] if label else short(value)
-        return f'<a href="{entity_link(value)}" title="{html.escape(value)}">{html.escape(text)}</a>'
-    if kind == "literal":
-        tag = f' <span class="lang">@{html.escape(lang)}</span>' if lang else ""
-        return f"{html.escape(value)}{tag}"
-    return f"<code>{html.escape(value)}</code>"
+@dataclass
+class Fact:
+    """A node that states something with more than two parts, and what its evidence says of it."""
+
+    iri: str
+    types: set[str]
+    out: list[tuple[str, tuple]] = field(default_factory=list)  # (property, term)
+    sentences: int = 0
+    first: str | None = None
+    last: str | None = None
 
 
-def _merge(rows):
-    """One row per (p, o) pair: the first label wins (OPTIONAL may give several)."""
-    seen, out = set(), []
-    for row in rows:
-        key = (row[0][1] if row[0] else None, row[1][1] if row[1] else None)
+@dataclass
+class Row:
+    """One connection of the entity to another node, for a table and for the network."""
+
+    kind: str                 # a KINDS name, or "posts"
+    other: str | None         # the connected node (None: a post that names no body)
+    relation: str             # how: the IRI of a role, a post or a property (named on the page)
+    fact: Fact | None = None  # the fact node it goes through (None: a direct statement)
+    via: str = ""             # the property from the fact node (or the entity) to ``other``
+    hub: bool = False         # drawn through the fact node (a fact with several parties)
+    reverse: bool = False     # ``other`` states the property about the entity, not the other way
+
+
+@dataclass
+class Entity:
+    iri: str
+    out: list[tuple[str, tuple]]      # (property, term)
+    inc: list[tuple[tuple, str]]      # (subject term, property)
+    types: set[str]
+    facts: dict[str, Fact] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)   # IRI → KINDS name
+    names: dict[str, str] = field(default_factory=dict)   # IRI → readable name
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.names.get(self.iri, self.iri)
+
+    @property
+    def labels(self) -> list[str]:
+        """Its names and aliases, as stated."""
+        return list(dict.fromkeys(o[1] for p, o in self.out if p in LABELS and o[0] == "literal"))
+
+    @property
+    def kind(self) -> str | None:
+        return kind_of(self.types)
+
+    @property
+    def own(self) -> Fact:
+        return self.facts.get(self.iri) or Fact(self.iri, self.types)
+
+    def table(self, kind: str) -> list[Row]:
+        rows = [r for r in self.rows if r.kind == kind]
+        return sorted(rows, key=lambda r: ((r.fact.first if r.fact else None) or "9999", self.names.get(r.other or "", "")))
+
+
+async def gather(ep, iri: str, lang: str) -> Entity | None:
+    """Everything the page shows about ``iri``; None when the graph states nothing about it."""
+    node = sparql_iri(iri)
+    _, out = await ep.rows(f"SELECT ?p ?o WHERE {{ {node} ?p ?o FILTER(?p != <{DERIVED}>) }}", MAX_LINKS)
+    _, inc = await ep.rows(f"SELECT ?s ?p WHERE {{ ?s ?p {node} FILTER(?p != <{DERIVED}>) }}", MAX_LINKS)
+    own_types = {o[1] for p, o in out if p[1] == RDF_TYPE}
+    if not out and not inc:
+        _, known = await ep.rows(f"ASK {{ {{ {node} ?p ?o }} UNION {{ ?s ?p {node} }} }}")
+        if known[0][0][1] != "true":
+            return None
+    ent = Entity(iri, [(p[1], o) for p, o in out], [(s, p[1]) for s, p in inc], own_types)
+    await _facts(ep, ent)
+    others = {o[1] for f in ent.facts.values() for _, o in f.out if o[0] == "uri"}
+    others |= {o[1] for _, o in ent.out if o[0] == "uri"} | {s[1] for s, _ in ent.inc if s[0] == "uri"}
+    found = await types(ep, others - set(ent.facts))
+    found.update({f.iri: f.types for f in ent.facts.values()})
+    ent.kinds = {i: k for i, ts in found.items() if (k := kind_of(ts))}
+    _rows(ent)
+    every = {iri, *others, *ent.facts, *(p for p, _ in ent.out), *(p for _, p in ent.inc),
+             *(t for ts in found.values() for t in ts), *own_types}
+    ent.names = await names(ep, every, lang)
+    return ent
+
+
+async def _facts(ep, ent: Entity) -> None:
+    """The fact nodes pointing at the entity (and the entity itself when it is one), with their
+    statements and evidence counts and dates."""
+    subjects = {s[1] for s, _ in ent.inc if s[0] == "uri"}
+    fact_iris = [i for i, ts in (await types(ep, subjects)).items() if ts & FACT_TYPES]
+    if fact_iris:
+        values = " ".join(sparql_iri(f) for f in fact_iris)
+        _, rows = await ep.rows(f"SELECT ?f ?q ?x WHERE {{ VALUES ?f {{ {values} }} ?f ?q ?x "
+                                f"FILTER(?q != <{DERIVED}>) }}")
+        for f, q, x in rows:
+            fact = ent.facts.setdefault(f[1], Fact(f[1], set()))
+            if q[1] == RDF_TYPE:
+                fact.types.add(x[1])
+            else:
+                fact.out.append((q[1], x))
+    ent.facts[ent.iri] = Fact(ent.iri, ent.types, [(p, o) for p, o in ent.out if p != RDF_TYPE])
+    _, stats = await ep.rows(EVIDENCE_STATS.format(facts=" ".join(sparql_iri(f) for f in ent.facts)))
+    for f, n, first, last in stats:
+        fact = ent.facts[f[1]]
+        fact.sentences = int(n[1])
+        fact.first, fact.last = (first[1] if first else None), (last[1] if last else None)
+
+
+def _relation(ent: Entity, fact: Fact) -> str:
+    """A fact in words: its role (主持) when it has one, else its own name (市委书记)."""
+    for p, o in fact.out:
+        if p == KG + "role" and o[0] == "uri":
+            return o[1]
+    return fact.iri
+
+
+def _rows(ent: Entity) -> None:
+    """The connections; relations are IRIs, named with everything else afterwards."""
+    rows = ent.rows
+    for fact in ent.facts.values():
+        if fact.iri == ent.iri:
+            continue
+        parties = [(p, o[1]) for p, o in fact.out if o[0] == "uri" and o[1] in ent.kinds and o[1] != ent.iri]
+        linked_by = [p for s, p in ent.inc if s[1] == fact.iri]
+        if POST in fact.types:
+            others = parties or [(None, None)]
+            rows.extend(Row("posts", o, fact.iri, fact, p or "") for p, o in others)
+            continue
+        own_kind = ent.kinds.get(fact.iri)
+        if own_kind:  # the fact is itself something to list (an agreement)
+            rows.append(Row(own_kind, fact.iri, linked_by[0] if linked_by else fact.iri, fact))
+        for p, other in parties:
+            rows.append(Row(ent.kinds[other], other, _relation(ent, fact), fact, p, hub=bool(own_kind)))
+    own = ent.own if ent.types & FACT_TYPES else None  # a fact's own parties: its evidence
+    for p, o in ent.out:
+        if o[0] == "uri" and o[1] in ent.kinds and p not in NOT_LINKS:
+            rows.append(Row(ent.kinds[o[1]], o[1], p, own, p))
+    for s, p in ent.inc:
+        if s[1] in ent.kinds and s[1] not in ent.facts and p not in NOT_LINKS:
+            rows.append(Row(ent.kinds[s[1]], s[1], p, None, p, reverse=True))
+    seen, ent.rows = set(), []
+    for r in rows:
+        key = (r.kind, r.other, r.relation, r.reverse, r.fact.iri if r.fact else None)
         if key not in seen:
             seen.add(key)
-            out.append(row)
-    return out
-
-
-async def render_entity(ep, iri: str, lang: str) -> str:
-    esc = iri.replace(">", "%3E")
-    _, out = await ep.rows(PREFIXES + OUT.format(e=esc))
-    _, inc = await ep.rows(PREFIXES + IN.format(e=esc))
-    _, ev = await ep.rows(EVIDENCE.format(e=esc))
-    out, inc = _merge(out), _merge(inc)
-    labels = list({(o[1], o[2]): o for p, o, _ in out if p[1] in LABEL_IRIS and o[0] == "literal"}.values())
-    types = [o for p, o, lbl in out if p[1] == RDF_TYPE]
-    facts = [(p, o, lbl) for p, o, lbl in out if p[1] not in LABEL_IRIS and p[1] != RDF_TYPE]
-    name = labels[0][1] if labels else short(iri)
-    parts = [f"<h1>{html.escape(name)}</h1><p class='iri'><code>{html.escape(iri)}</code></p>",
-             _list(t("labels", lang), [_term_html(x) for x in labels], lang),
-             _list(t("types", lang), [_term_html(x) for x in types], lang),
-             _table(t("facts", lang), [t("property", lang), t("value", lang)],
-                    [(_term_html(p), _term_html(o, lbl)) for p, o, lbl in facts], lang),
-             _table(t("incoming", lang), [t("subject", lang), t("property", lang)],
-                    [(_term_html(s, lbl), _term_html(p)) for s, p, lbl in inc], lang),
-             _evidence(ev, lang),
-             f"<h2>{t('neighbourhood', lang)}</h2><object class='graph' type='image/svg+xml' "
-             f"data='/entity/graph.svg?iri={quote(iri, safe='')}'></object>"]
-    return _page(name, "".join(parts), iri, lang)
-
-
-def _list(title: str, items: list[str], lang: str) -> str:
-    body = "".join(f"<li>{i}</li>" for i in items) or f"<li>{t('none', lang)}</li>"
-    return f"<h2>{title}</h2><ul>{body}</ul>"
-
-
-def _table(title: str, head: list[str], rows, lang: str) -> str:
-    if not rows:
-        return f"<h2>{title}</h2><p>{t('none', lang)}</p>"
-    th = "".join(f"<th>{h}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return f"<h2>{title}</h2><table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _evidence(rows, lang: str) -> str:
-    if not rows:
-        return f"<h2>{t('evidence', lang)}</h2><p>{t('no_evidence', lang)}</p>"
-    items, best = [], {}
-    for exact, source, title in rows:  # one line per sentence: its article (with a title) first
-        if exact[1] not in best or (title and not best[exact[1]][2]):
-            best[exact[1]] = (exact, source, title)
-    for exact, source, title in best.values():
-        src = ""
-        if source:
-            src = f" — {t('source', lang)}: {_term_html(source, title)}"
-        items.append(f"<li class='evidence'><q>{html.escape(exact[1])}</q>{src}</li>")
-    return f"<h2>{t('evidence', lang)}</h2><ul>{''.join(items)}</ul>"
-
-
-def _page(title: str, body: str, iri: str, lang: str) -> str:
-    other = "en" if lang == "zh" else "zh"
-    enc = quote(iri, safe="")
-    links = " ".join(f"<a href='/entity?iri={enc}&format={f}'>{f}</a>" for f in ("turtle", "jsonld", "nt"))
-    return f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
-<title>{html.escape(title)} · {t('entity', lang)}</title><link rel="stylesheet" href="/static/style.css">
-<link rel="alternate" type="text/turtle" href="/entity?iri={enc}&format=turtle"></head><body>
-<nav><a href="/?lang={lang}">← {t('back', lang)}</a> · <a href="/entity?iri={enc}&lang={other}">{t('other_lang', lang)}</a>
-· {t('download', lang)} {links}</nav>{body}</body></html>"""
-
-
-def _dot_id(iri: str) -> str:
-    return '"' + iri.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-async def neighbourhood_dot(ep, iri: str, limit: int = 40) -> str:
-    esc = iri.replace(">", "%3E")
-    _, out = await ep.rows(PREFIXES + OUT.format(e=esc), limit * 3)
-    _, inc = await ep.rows(PREFIXES + IN.format(e=esc), limit * 3)
-    edges, labels = [], {}
-    for p, o, lbl in _merge(out):
-        if o[0] == "uri" and p[1] != RDF_TYPE:
-            edges.append((iri, p[1], o[1]))
-            if lbl:
-                labels.setdefault(o[1], lbl[1])
-        elif p[1] in LABEL_IRIS and o[0] == "literal":
-            labels.setdefault(iri, o[1])
-    for s, p, lbl in _merge(inc):
-        if s[0] == "uri":
-            edges.append((s[1], p[1], iri))
-            if lbl:
-                labels.setdefault(s[1], lbl[1])
-    lines = ['digraph G { rankdir=LR; node [shape=box, style="rounded,filled", fillcolor="#eef4fb", '
-             'fontname="Noto Sans CJK SC"]; edge [fontname="Noto Sans CJK SC", fontsize=10];',
-             f'{_dot_id(iri)} [fillcolor="#ffd479", label={_dot_id(labels.get(iri, short(iri)))}];']
-    for node in {n for s, _, o in edges[:limit] for n in (s, o)} - {iri}:
-        lines.append(f'{_dot_id(node)} [label={_dot_id(labels.get(node, short(node)))}, '
-                     f'URL={_dot_id(entity_link(node))}, target="_top"];')
-    for s, p, o in edges[:limit]:
-        lines.append(f"{_dot_id(s)} -> {_dot_id(o)} [label={_dot_id(short(p))}];")
-    return "\n".join(lines) + "\n}\n"
+            ent.rows.append(r)

@@ -1,79 +1,102 @@
-"""The web page: query editor with canned queries, entity pages (HTML/Turtle/JSON-LD), SVG."""
+"""The web pages: the start page (search, questions, query editor with paged results), entity
+pages (HTML, or Turtle/JSON-LD by content negotiation), evidence pages, and the small JSON
+helpers the start page calls (/api/queries, /api/names, /api/find)."""
 from __future__ import annotations
 
-import html
-import json
+import functools
 import re
-import shutil
-import subprocess
 from pathlib import Path
-from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from . import formats
-from .i18n import lang_of, t
+from .i18n import lang_of, literal_text, t
+from .names import is_iri, names, sparql_iri
+from .network import page_link
 
 HERE = Path(__file__).parent
-PREFIXES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX schema: <http://schema.org/>
-PREFIX schemas: <https://schema.org/>
-PREFIX kgo: <https://w3id.org/citykg/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
-LABEL_PATH = ("rdfs:label|skos:prefLabel|skos:altLabel|schema:name|schemas:name|dcterms:title"
-              "|schema:headline|schemas:headline")
+MAX_NAMES = 2000  # IRIs one /api/names call may ask about
 
 
-def canned_queries(folder: Path | None) -> list[dict]:
-    """Each .rq of ``folder``: name, research question (its ``# Research question:`` line), text."""
+def canned_queries(folder: Path | None, lang: str = "zh") -> list[dict]:
+    """Each .rq of ``folder``: name, its research question in ``lang`` (else the other
+    language; from the ``# 研究问题:`` and ``# Research question:`` lines), both questions, text."""
     if folder is None:
         from ..resources import project_dir
 
         folder = project_dir("queries", "*.rq")
-    if folder is None:
+    if folder is None or not Path(folder).is_dir():
         return []
     out = []
-    for path in sorted(Path(folder).glob("*.rq")) if Path(folder).is_dir() else []:
+    for path in sorted(Path(folder).glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         en = re.search(r"^#\s*Research question:\s*(.+)$", text, re.M | re.I)
         zh = re.search(r"^#\s*研究问题[:：]\s*(.+)$", text, re.M)
-        question = " / ".join(m.group(1).strip() for m in (en, zh) if m)
-        out.append({"name": path.stem, "question": question, "query": text})
+        both = {"zh": zh.group(1).strip() if zh else "", "en": en.group(1).strip() if en else ""}
+        first = both[lang] or both["en" if lang == "zh" else "zh"]
+        out.append({"name": path.stem, "question": first, "questions": both, "query": text})
     return out
 
 
-def _iri_ok(iri: str | None) -> bool:
-    return bool(iri) and re.match(r"^[a-zA-Z][\w+.\-]*:[^<>\"{}|^`\\\s]*$", iri) is not None
+@functools.lru_cache(maxsize=1)
+def _env():
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
+def render(request: Request, template: str, lang: str, status: int = 200, **context) -> HTMLResponse:
+    """A page from templates/ with the page's language helpers in its context."""
+    from .evidence import highlight
+
+    other = "en" if lang == "zh" else "zh"
+    helpers = {"lang": lang, "other": other, "t": lambda key, **kw: t(key, lang, **kw),
+               "entity_url": lambda iri: page_link("/entity", iri, lang),
+               "evidence_url": lambda iri: page_link("/evidence", iri, lang),
+               "literal": lambda term: literal_text(term[1], term[3], lang), "highlight": highlight,
+               "other_url": str(request.url.include_query_params(lang=other))}
+    body = _env().get_template(template).render(**helpers, **context)
+    return HTMLResponse(body, status_code=status, headers={"Vary": "Accept, Accept-Language"})
 
 
 async def index(request: Request) -> Response:
     lang = lang_of(request)
-    page = (HERE / "templates" / "index.html").read_text(encoding="utf-8")
-    strings = {k: t(k, lang) for k in ("title", "intro", "run", "canned", "results", "rows",
-                                        "error", "running", "truncated", "other_lang", "endpoint_note")}
-    page = page.replace("{{LANG}}", lang).replace("{{STRINGS}}", json.dumps(strings, ensure_ascii=False))
-    page = page.replace("{{OTHER}}", "en" if lang == "zh" else "zh")
-    return HTMLResponse(re.sub(r"\{\{t:(\w+)\}\}", lambda m: html.escape(t(m.group(1), lang)), page))
+    strings = {k: t(k, lang) for k in ("rows", "of", "error", "running", "truncated", "entities",
+                                        "sentences", "no_match", "mentions", "prev", "next")}
+    return render(request, "index.html", lang, strings=strings, q=request.query_params.get("q", ""))
 
 
 async def queries(request: Request) -> Response:
-    return JSONResponse(canned_queries(request.app.state.endpoint.options.queries_dir))
+    return JSONResponse(canned_queries(request.app.state.endpoint.options.queries_dir, lang_of(request)))
+
+
+async def names_api(request: Request) -> Response:
+    """POST {"iris": [...], "lang": "zh"} → {"names": {iri: name}} (invalid IRIs left out)."""
+    try:
+        asked = (await request.json()).get("iris", [])
+    except (ValueError, AttributeError):
+        return PlainTextResponse('give a JSON body {"iris": [...]}\n', status_code=400)
+    if not isinstance(asked, list) or len(asked) > MAX_NAMES:
+        return PlainTextResponse(f"give a list of at most {MAX_NAMES} IRIs\n", status_code=400)
+    iris = [i for i in asked if isinstance(i, str) and is_iri(i)]
+    try:
+        found = await names(request.app.state.endpoint, iris, lang_of(request))
+    except RuntimeError as err:
+        return PlainTextResponse(f"{err}\n", status_code=503)
+    return JSONResponse({"names": found})
 
 
 async def static(request: Request) -> Response:
-    name = request.path_params["name"]
-    path = HERE / "static" / name
-    if "/" in name or not path.is_file():
+    root = (HERE / "static").resolve()
+    path = (root / request.path_params["path"]).resolve()
+    if not path.is_file() or not path.is_relative_to(root):
         return PlainTextResponse("not found\n", status_code=404)
-    media = {"js": "text/javascript", "css": "text/css"}.get(path.suffix[1:], "application/octet-stream")
-    return Response(path.read_bytes(), media_type=media + "; charset=utf-8")
+    media = {"js": "text/javascript", "css": "text/css"}.get(path.suffix[1:], "text/plain")
+    return Response(path.read_bytes(), media_type=media + "; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=3600"})
 
 
 def _wants_html(request: Request) -> bool:
@@ -87,45 +110,80 @@ def _wants_html(request: Request) -> bool:
     return True
 
 
+def _not_found(request: Request, iri: str, lang: str) -> Response:
+    if not _wants_html(request):
+        return PlainTextResponse(f"nothing is stated about <{iri}> in this graph\n", status_code=404)
+    return render(request, "not_found.html", lang, status=404, iri=iri)
+
+
 async def entity(request: Request) -> Response:
     iri = request.query_params.get("iri")
-    if not _iri_ok(iri):
+    if not is_iri(iri):
         return PlainTextResponse("give ?iri=<an absolute IRI>\n", status_code=400)
-    ep = request.app.state.endpoint
-    if not _wants_html(request):
-        q = f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}"
-        payload = {"query": q, "accept": request.headers.get("accept"),
-                   "format": request.query_params.get("format"), "max_rows": ep.options.max_rows}
-        return await ep.query(payload, request)
-    from .entity import render_entity
+    ep, lang = request.app.state.endpoint, lang_of(request)
+    from .entity import gather
+    from .evidence import sentences, words_for
+    from .network import network
 
     try:
-        body = await render_entity(ep, iri, lang_of(request))
+        ent = await gather(ep, iri, lang)
+        if ent is None:
+            return _not_found(request, iri, lang)
+        if not _wants_html(request):
+            return await _graph_of(request, iri)
+        total, first = await sentences(ep, iri, limit=10)
+        words = await words_for(ep, [iri])
     except RuntimeError as err:
         return PlainTextResponse(f"{err}\n", status_code=503)
-    return HTMLResponse(body, headers={"Vary": "Accept"})
+    return render(request, "entity.html", lang, e=ent, network=network(ent, lang),
+                  sentences=first, total=total, words=words)
 
 
-async def neighbourhood_svg(request: Request) -> Response:
-    iri = request.query_params.get("iri")
-    if not _iri_ok(iri):
+async def _graph_of(request: Request, iri: str) -> Response:
+    ep, node = request.app.state.endpoint, sparql_iri(iri)
+    q = f"CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} }} WHERE {{ {{ {node} ?p ?o }} UNION {{ ?s ?q {node} }} }}"
+    payload = {"query": q, "accept": request.headers.get("accept"),
+               "format": request.query_params.get("format"), "max_rows": ep.options.max_rows}
+    return await ep.query(payload, request)
+
+
+async def evidence(request: Request) -> Response:
+    """The sentences that state ``?iri`` (a fact or an entity), or the one sentence it is."""
+    iri, lang = request.query_params.get("iri"), lang_of(request)
+    if not is_iri(iri):
         return PlainTextResponse("give ?iri=<an absolute IRI>\n", status_code=400)
-    if not shutil.which("dot"):
-        return PlainTextResponse("Graphviz (dot) is not installed: apt-get install graphviz\n", status_code=501)
-    from .entity import neighbourhood_dot
+    size = _int(request.query_params.get("limit"), 20, 1, 200)
+    offset = _int(request.query_params.get("offset"), 0, 0, 10**7)
+    from .entity import gather
+    from .evidence import EVIDENCE_CLASS, sentences, words_for
 
-    dot = await neighbourhood_dot(request.app.state.endpoint, iri)
+    ep = request.app.state.endpoint
     try:
-        svg = subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, timeout=20, check=True).stdout
-    except (subprocess.SubprocessError, OSError) as err:
-        return PlainTextResponse(f"Graphviz failed: {err}\n", status_code=500)
-    return Response(svg, media_type="image/svg+xml")
+        ent = await gather(ep, iri, lang)
+        if ent is None:
+            return _not_found(request, iri, lang)
+        is_evidence = EVIDENCE_CLASS in ent.types
+        total, page = await sentences(ep, iri, is_evidence, size, offset)
+        parts = [r.other for r in ent.rows if r.fact is not None and r.fact.iri == iri and r.other]
+        words = await words_for(ep, [iri, *parts] if not is_evidence else [])
+    except RuntimeError as err:
+        return PlainTextResponse(f"{err}\n", status_code=503)
+    if request.query_params.get("q"):  # the words a search found the sentence by
+        words = [*request.query_params["q"].split(), *words]
+    return render(request, "evidence.html", lang, e=ent, sentences=page, total=total, words=words,
+                  offset=offset, size=size, is_evidence=is_evidence)
 
 
-def entity_link(iri: str) -> str:
-    return "/entity?iri=" + quote(iri, safe="")
+def _int(text: str | None, default: int, low: int, high: int) -> int:
+    try:
+        return min(max(int(text), low), high) if text is not None else default
+    except ValueError:
+        return default
 
 
 def routes(options) -> list[Route]:
-    return [Route("/", index), Route("/api/queries", queries), Route("/static/{name}", static),
-            Route("/entity", entity), Route("/entity/graph.svg", neighbourhood_svg)]
+    from .find import find
+
+    return [Route("/", index), Route("/api/queries", queries), Route("/api/find", find),
+            Route("/api/names", names_api, methods=["POST"]), Route("/static/{path:path}", static),
+            Route("/entity", entity), Route("/evidence", evidence)]

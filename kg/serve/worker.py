@@ -6,24 +6,13 @@ serialized in the worker before it is sent back: a timeout never leaves a half-w
 Before it opens the store, a worker makes itself unable to open network connections
 (:mod:`.sandbox`); checker workers (``Source(role="check")``) hold no store and parse query
 texts for :mod:`.safety`, so that a slow or crashing parse is bounded and killable too.
+This module is what runs inside a worker; :mod:`.pool` starts, calls and kills them.
 """
 from __future__ import annotations
 
-import multiprocessing
-import queue
-import threading
-import time
 from dataclasses import dataclass
 
 from . import formats, safety, sandbox
-
-
-class QueryTimeout(Exception):
-    """The query ran past the wall-clock limit and its worker was stopped."""
-
-
-class Busy(Exception):
-    """No worker became free within the time limit."""
 
 
 @dataclass(frozen=True)
@@ -207,6 +196,28 @@ def _main(conn, source: Source) -> None:  # runs in the worker process
         except Exception as err:  # noqa: BLE001 - the worker must answer, never die silently
             answer = ("error", 500, f"{type(err).__name__}: {err}")
         _send(conn, answer)
+        if len(payload.get("query") or "") > LARGE:
+            del payload, answer
+            _give_back_memory()
+
+
+LARGE = 2**20  # characters of a query text after which the worker returns freed memory
+
+
+def _give_back_memory() -> None:
+    """Free a large request's memory and return the heap's free pages to the system. glibc
+    keeps what a large query's parse freed (its threshold for mmap grows with each large free, and the
+    parse ran on a thread with an arena of its own): without this, a checker grows by
+    tens of MB per 10 MB query and never shrinks. The parse tree holds reference cycles,
+    so the collector runs first. Elsewhere than glibc: only the collection."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _send(conn, answer: tuple) -> None:
@@ -224,82 +235,3 @@ def _recv(conn) -> tuple:
     if answer[0] == "ok-body":
         return ("ok", answer[1], conn.recv_bytes(), answer[2])
     return answer
-
-
-class _Worker:
-    def __init__(self, ctx, source: Source):
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_main, args=(child, source), daemon=True)
-        self.proc.start()
-        child.close()
-
-    def kill(self) -> None:
-        self.proc.kill()
-        self.proc.join(5)
-        self.conn.close()
-
-
-class WorkerPool:
-    """A fixed number of worker processes; ``call`` runs one operation with a deadline."""
-
-    def __init__(self, source: Source, size: int = 2):
-        self.source = source
-        self._ctx = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
-        self.guard: tuple[bool, str] = (False, "no worker started")  # sandbox.block_network()
-        for _ in range(size):
-            self._start(wait=True)
-
-    def _start(self, wait: bool) -> None:
-        worker = _Worker(self._ctx, self.source)
-        with self._lock:
-            self._all.add(worker)
-
-        def ready():
-            try:
-                self.guard = worker.conn.recv()[1]
-            except (EOFError, OSError):
-                return self._retire(worker)
-            self._idle.put(worker)
-
-        if wait:
-            ready()
-        else:
-            threading.Thread(target=ready, daemon=True).start()
-
-    def _retire(self, worker: _Worker) -> None:
-        worker.kill()
-        with self._lock:
-            self._all.discard(worker)
-
-    def call(self, op: str, payload: dict | None = None, timeout: float = 30.0):
-        """Run ``op`` in a free worker; raise QueryTimeout (worker killed) or Busy."""
-        deadline = time.monotonic() + timeout
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise Busy(f"all workers stayed busy for {timeout:g} s") from None
-        try:
-            if worker.conn.poll(0):  # stale bytes: never reuse such a worker
-                raise EOFError
-            worker.conn.send((op, payload or {}))
-            if worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                answer = _recv(worker.conn)
-                self._idle.put(worker)
-                return answer
-        except (EOFError, OSError, BrokenPipeError):
-            self._retire(worker)
-            self._start(wait=False)
-            return ("error", 500, "the query worker died (out of memory?); it was restarted")
-        self._retire(worker)
-        self._start(wait=False)
-        raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
-
-    def close(self) -> None:
-        with self._lock:
-            workers = list(self._all)
-            self._all.clear()
-        for w in workers:
-            w.kill()

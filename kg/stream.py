@@ -1,0 +1,118 @@
+"""The merge of a build in bounded memory: quads sorted and made distinct on disk.
+
+    merged = merge(quads, folder / "graph.nq", prefixes)   # sorted, distinct N-Quads file
+    write(merged, "trig", folder / "graph.trig")            # graph.trig, graph.ttl, streamed
+    write(merged, "ttl", folder / "graph.ttl")
+
+A year of news is a million quads; holding them as Python objects, deduplicated in a dict and
+sorted in a list, is what made the main process of ``kg build`` grow with the corpus.  Here the
+quads are written as text lines in sorted runs of ``CHUNK`` lines to temporary files, merged
+(``heapq.merge``) and deduplicated on the way, so memory is bounded by ``CHUNK``, not by the
+corpus.  The order is kg.store.sorted_quads' (graph, then N-Quads text) and
+kg.store.union_triples' (N-Triples text), so the files are byte for byte those that
+kg.store.serialize writes from a list.  pyoxigraph parses the sorted file and serializes TriG
+or Turtle from that stream to the output file.
+"""
+from __future__ import annotations
+
+import heapq
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHUNK = 200_000  # lines per sorted run (~60 MB of text for this project's quads)
+
+
+@dataclass
+class Merged:
+    """A sorted, distinct N-Quads file, how many quads it holds and the prefixes its TriG
+    (``prefixes``) and its Turtle (``triple_prefixes``: graph names do not count) can use."""
+
+    path: Path
+    quads: int
+    prefixes: dict[str, str] = field(default_factory=dict)
+    triple_prefixes: dict[str, str] = field(default_factory=dict)
+
+
+def _sorted_run(lines: list[str], folder: Path) -> Path:
+    lines.sort()
+    fd, name = tempfile.mkstemp(prefix="run-", dir=folder)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        f.writelines(f"{line}\n" for line in lines)
+    return Path(name)
+
+
+def sort_lines(lines, output: Path, render=lambda line: line) -> int:
+    """Write the distinct ``lines`` (str without newlines) sorted to ``output``, each passed
+    through ``render``; returns how many were written. Memory: ``CHUNK`` lines."""
+    output = Path(output)
+    with tempfile.TemporaryDirectory(prefix=".kg-sort-", dir=output.parent) as tmp:
+        runs, chunk = [], []
+        for line in lines:
+            chunk.append(line)
+            if len(chunk) >= CHUNK:
+                runs.append(_sorted_run(chunk, Path(tmp)))
+                chunk = []
+        runs.append(_sorted_run(chunk, Path(tmp)))
+        files = [open(r, encoding="utf-8", newline="\n") for r in runs]
+        count, previous = 0, None
+        try:
+            with open(output, "w", encoding="utf-8", newline="\n") as out:
+                for line in heapq.merge(*((x[:-1] for x in f) for f in files)):
+                    if line != previous:
+                        out.write(render(line))
+                        count, previous = count + 1, line
+        finally:
+            for f in files:
+                f.close()
+    return count
+
+
+def merge(quads, output: Path, prefixes: dict[str, str] | None = None) -> Merged:
+    """Write the distinct ``quads`` (an iterable of pyoxigraph Quads) sorted by graph, then by
+    N-Quads text, to the N-Quads file ``output``; the ``prefixes`` kept are those under which
+    every IRI has a plain Turtle local name (kg.store.plain_prefixes)."""
+    from .store import PrefixCheck
+
+    check = PrefixCheck(prefixes or {})
+
+    def lines():
+        for q in quads:
+            check.add(q)
+            yield f"{q.graph_name}\t{q}"
+
+    count = sort_lines(lines(), output, lambda line: line[line.index("\t") + 1:] + " .\n")
+    return Merged(Path(output), count, check.plain(), check.plain(graphs=False))
+
+
+def write(merged: Merged, fmt: str, output: Path) -> Path:
+    """Serialize the sorted file ``merged`` as ``fmt`` (kg.store.FORMATS; ttl and nt: the union
+    of the graphs, its triples sorted and distinct) to ``output``, written atomically."""
+    import pyoxigraph as ox
+
+    from .errors import BuildError
+    from .store import FORMATS
+
+    if fmt not in FORMATS:
+        raise BuildError(f"unknown export format {fmt!r}", hint=f"Choose one of {', '.join(FORMATS)}.")
+    attr, named = FORMATS[fmt]
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.name}.tmp-{os.getpid()}")
+    triples = output.with_name(f".{output.name}.nt-{os.getpid()}")
+    prefixes = merged.prefixes if named else merged.triple_prefixes
+    kwargs = {"prefixes": prefixes} if prefixes and fmt in ("ttl", "trig") else {}
+    try:
+        if named:
+            data = ox.parse(path=str(merged.path), format=ox.RdfFormat.N_QUADS)
+        else:
+            parsed = ox.parse(path=str(merged.path), format=ox.RdfFormat.N_QUADS)
+            sort_lines((str(q.triple) for q in parsed), triples, lambda line: line + " .\n")
+            data = ox.parse(path=str(triples), format=ox.RdfFormat.N_TRIPLES)
+        ox.serialize(data, output=str(tmp), format=getattr(ox.RdfFormat, attr), **kwargs)
+        os.replace(tmp, output)
+    finally:
+        tmp.unlink(missing_ok=True)
+        triples.unlink(missing_ok=True)
+    return output
