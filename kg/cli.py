@@ -73,7 +73,7 @@ def main():
               help="Dask scheduler address (tcp://host:8786); default: a LocalCluster. Only with --executor dask.")
 @click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Time limit per source file: a file over it is reported as failed [no limit].")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (failures and warnings are still printed).")
 def build(sources, out, nlp, nlp_options, workers, shapes, no_validate, rebuild, executor, scheduler,
           file_timeout, quiet):
     """Build a graph from SOURCES (.txt, .md, .html files or folders).
@@ -93,6 +93,9 @@ def build(sources, out, nlp, nlp_options, workers, shapes, no_validate, rebuild,
     if workers:
         options.workers = workers
     result = kg.build_graph(sources, out, options)
+    for d in result.documents if quiet else ():
+        for w in d.warnings:
+            click.echo(f"warning: {w}", err=True)
     for e in result.errors if quiet else ():
         click.echo(f"failed: {e.message}", err=True)
     if not quiet:
