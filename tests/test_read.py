@@ -429,3 +429,20 @@ def test_year_near_stays_inside_the_article_of_the_offset():
     assert year_near(doc, doc.text.index("10月29日")) == 2025  # 2021 is nearer, but in the other article
     doc.articles.reverse()  # out of text order: still the article that holds the offset
     assert year_near(doc, doc.text.index("10月29日")) == 2025
+
+
+def test_read_4mb_file_keeps_every_character_in_bounded_sentences(tmp_path):
+    """A 4 MB file (paragraphs, some of them one long line, dates without a year): read whole,
+    every sentence within MAX_CHARS, sentences covering the text in order."""
+    para = ("3月5日，全市召开基层治理工作会议，部署数字化改革重点任务。"
+            + "会议要求各区县加快推进平台建设、数据共享和应用场景落地，" * 40 + "\n\n")
+    text = "2023年工作综述\n\n" + para * (4_000_000 // len(para.encode("utf-8")) + 1)
+    path = tmp_path / "big.txt"
+    path.write_text(text, encoding="utf-8")
+    assert path.stat().st_size >= 4_000_000
+    doc = read_file(path)
+    got = list(doc.sentences)
+    assert max(len(s.text) for s in got) <= MAX_CHARS
+    assert all(a.end <= b.start for a, b in zip(got, got[1:]))
+    assert sum(len(s.text) for s in got) >= 0.99 * len(text.replace("\n", ""))
+    assert not doc.warnings
