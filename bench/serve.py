@@ -14,7 +14,8 @@ least --triples quads.
 Each server is started on 127.0.0.1 in turn. First each query is asked once, alone, on the
 freshly started server (first_answer_ms: cold, what a researcher waits for the first time; for
 kg serve its answer cache is empty then). Then 8 client threads send a bounded number of
-requests: the twelve contract queries of queries/*.rq as shipped and three heavier ones.
+requests (each thread from its own loopback address, 127.0.0.10 and up, as eight researchers
+would be): the twelve contract queries of queries/*.rq as shipped and three heavier ones.
 Reports p50/p99 latency per query class and requests/s. kg serve runs twice: with --cache-mb 0
 (every request evaluated, as oxigraph and Virtuoso do) and with its answer cache (its default:
 the timed requests repeat queries already answered, so they are cache hits, reported as such).
@@ -214,7 +215,10 @@ def load(port: int, path: str, clients: int, per_client: int) -> dict:
     errors: list[str] = []
 
     def client(i: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        # each client from an address of its own (127.0.0.10, .11 …): kg serve shares its
+        # workers fairly per client address, and eight researchers are eight addresses
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600,
+                                          source_address=(f"127.0.0.{10 + i}", 0))
         for k in range(per_client):
             name = names[(i * 7 + k) % len(names)]
             accept = "application/sparql-results+json"
@@ -346,8 +350,9 @@ def _servers(args, store_dir: Path) -> dict:
     if args.virtuoso:
         servers["virtuoso"] = (None, "/sparql", None)
     # No row cap (oxigraph has none): every server sends the whole answer.
+    workers = f", workers={args.workers!r}" if args.workers else ""
     run = (f"from kg.serve import run; run({str(store_dir.parent)!r}, '127.0.0.1', {{port}}, "
-           f"timeout={args.timeout!r}, max_rows=10**12, workers={args.workers!r}")
+           f"timeout={args.timeout!r}, max_rows=10**12{workers}")
     if not args.skip_no_cache:
         servers["kg_serve_no_cache"] = ([sys.executable, "-c", run + ", cache_mb=0)"], "/sparql", ROOT)
     cache = "" if args.cache_mb is None else f", cache_mb={args.cache_mb}"
