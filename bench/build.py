@@ -125,7 +125,8 @@ def main() -> None:
         "corpus": {"folder": str(args.corpus), "files": len(files), "chars": whole["chars"]},
         "build": whole, "growth": growth, "backend": backend,
         "ratio_build_over_backend": whole["chars_per_second"] / backend["chars_per_second"],
-        "ratio_main_peak_whole_over_quarter": whole["peak_rss_mb"]["main"] / quarter["peak_rss_mb"]["main"],
+        "ratio_main_peak_whole_over_quarter": (whole["peak_rss_mb"]["main"] / quarter["peak_rss_mb"]["main"]
+                                               if len(sizes) > 1 else None),  # --no-growth: one size
         "targets": {"build_over_backend": ">= 0.6", "main_peak_whole_over_quarter": "<= 1.5"},
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                     "load_average_at_end": os.getloadavg()},
@@ -147,7 +148,8 @@ def print_table(r: dict) -> None:
     for size, g in r["growth"].items():
         rows.append((f"peak RSS MB at {size} files (main / largest child)",
                      f"{g['peak_rss_mb']['main']:.0f} / {g['peak_rss_mb']['children']:.0f}"))
-    rows.append(("main peak whole / quarter", f"{r['ratio_main_peak_whole_over_quarter']:.2f} (target <= 1.5)"))
+    if r["ratio_main_peak_whole_over_quarter"] is not None:
+        rows.append(("main peak whole / quarter", f"{r['ratio_main_peak_whole_over_quarter']:.2f} (target <= 1.5)"))
     rows += [(f"  time in {k} (s)", f"{v:.1f}") for k, v in b["timings"].items()]
     width = max(len(k) for k, _ in rows)
     for k, v in rows:
