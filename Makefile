@@ -1,6 +1,6 @@
 # make demo   build the seed article and serve it on http://127.0.0.1:7878/
 # make test   run the test suite
-# make bench  build throughput on a generated 1 MB corpus (bench/results/build.json)
+# make bench  build throughput on the real xwlb-2023 corpus, ¼, ½ and whole, beside LAC alone (bench/results/build.json)
 # make quality  extraction P/R/F1 on ../shared/eval/dev, together and per article (bench/results/quality.json)
 # make docs   HTML documentation of the ontology (pyLODE) into docs/ontology/
 # make gazetteers  regenerate kg/data/gazetteer/*.tsv from the jionlp, jieba and companynameparser packages
