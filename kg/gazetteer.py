@@ -110,6 +110,21 @@ def brands() -> frozenset[str]:
     return frozenset(r[0] for r in _rows("brands.tsv"))
 
 
+#: jieba's tags of general words (nouns, verbs, adjectives …), not of names (nr, ns, nz, nt …)
+_WORD_TAGS = frozenset("n v a vn an ad d r c f o mq b z s".split())
+
+
+@functools.lru_cache(maxsize=1)
+def _word_brands() -> frozenset[str]:
+    return frozenset(r[0] for r in _rows("brands.tsv") if len(r) > 1 and r[1] in _WORD_TAGS)
+
+
+def brand_is_word(name: str) -> bool:
+    """A brand that jieba's dictionary (brands.tsv's second column) also knows as a general
+    word (好帮手/n, 七彩/nz no, 一乐/a): on its own, no evidence of a company."""
+    return name in _word_brands()
+
+
 @functools.lru_cache(maxsize=1)
 def _trie():
     """Trie of the surfaces find() matches: value (kind, short) where ``short`` marks a short

@@ -11,7 +11,7 @@ import re
 from kg.extract.view import SentView, is_org_name
 from kg.vocab import vocab
 
-__all__ = ["common_noun", "place_name", "not_a_body", "unconfirmed", "unsupported"]
+__all__ = ["common_noun", "place_name", "not_a_body", "news_lead_note", "visited_place", "unconfirmed", "unsupported"]
 
 
 def common_noun(view: SentView, s: int, e: int) -> bool:
@@ -21,6 +21,7 @@ def common_noun(view: SentView, s: int, e: int) -> bool:
     return k is not None and view.tokens[k][:2] == (s, e) and view.tokens[k][2] in {"n", "vn", "an", "v", "a"}
 
 
+_NUMERAL_END = re.compile(r"[一二三四五六七八九十百千零〇两]$")
 _LATIN_SHORT = re.compile(r"^[A-Za-z]{1,2}$")
 
 
@@ -52,9 +53,13 @@ def not_a_body(view: SentView, s: int, e: int, name: str) -> bool:
         return False
     if v.event_noun(name) or any(name.endswith(a) for a in v.agreement_types):
         return True
-    if place_name(name) or _title_inside(name):
+    if place_name(name) or _title_inside(name) or visited_place(view.text, s, e):
         return True
+    if _NUMERAL_END.search(name):
+        return True  # the tagger cut an ordinal: 中共十八|大, 第二|届
     if _LATIN_SHORT.match(name) or common_noun(view, s, e) or _inside_quotes(view.text, s, e):
+        return True
+    if news_lead_note(view.text, s, e):
         return True
     k = view.token_at(s)
     while k is not None and k < len(view.tokens) and view.tokens[k][0] < e:
@@ -62,6 +67,32 @@ def not_a_body(view: SentView, s: int, e: int, name: str) -> bool:
             return True
         k += 1
     return False
+
+
+#: verbs of going somewhere: what follows is where one goes ("来到X进行检查")
+_GO_TO = re.compile(r"(?:来到|前往|抵达|走进|深入|奔赴|赶赴|赶到)$")
+
+
+def visited_place(text: str, s: int, e: int) -> bool:
+    """[s, e) follows a verb of going (来到, 前往, 抵达…) and has no body's suffix and is no
+    known body or brand: where someone went (a district, a quarter), not a body."""
+    name = text[s:e]
+    if not _GO_TO.search(text[max(0, s - 2):s]) or is_org_name(name):
+        return False
+    from kg.gazetteer import brands, orgs
+
+    return name not in orgs() and name not in brands()
+
+
+#: the lead of a news item: "<media>消息（<program or reporter>）：", "<media>讯（…）"
+_LEAD = re.compile(r"(?:消息|讯|电)\s*[（(]$")
+
+
+def news_lead_note(text: str, s: int, e: int) -> bool:
+    """[s, e) is the parenthesized note of a news item's lead, "央视网消息（某某节目）：" or
+    "本报讯（记者 …）": the program or column that aired it, or its reporter, not a body (the
+    media before 消息 is the body)."""
+    return s <= 40 and text[e:e + 1] in ("）", ")") and _LEAD.search(text[:s]) is not None
 
 
 def unconfirmed(view: SentView, s: int, e: int, name: str) -> bool:
@@ -72,7 +103,15 @@ def unconfirmed(view: SentView, s: int, e: int, name: str) -> bool:
         return False
     from kg.gazetteer import brands, orgs
 
-    return not is_org_name(name) and name not in orgs() and name not in brands()
+    return not is_org_name(name) and name not in orgs() and not unambiguous_brand(name)
+
+
+def unambiguous_brand(name: str) -> bool:
+    """A company brand that is no common word (华为 yes; 好帮手, 一品堂 no: words of the
+    general dictionary too, kg.gazetteer.brand_is_word)."""
+    from kg.gazetteer import brand_is_word, brands
+
+    return name in brands() and not brand_is_word(name)
 
 
 def _inside_quotes(text: str, s: int, e: int) -> bool:

@@ -12,7 +12,7 @@ import functools
 import re
 
 from kg.vocab import strip_paren, vocab
-from kg.extract.name_checks import common_noun, not_a_body, place_name, unconfirmed, unsupported
+from kg.extract.name_checks import common_noun, not_a_body, place_name, unconfirmed, unsupported, visited_place
 from kg.extract.view import NAME_POS, Name, SentView, clean_name, is_org_name, org_categories
 
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{2,}[·•][\u4e00-\u9fff]{2,}$")
@@ -80,7 +80,7 @@ def _places(view: SentView) -> list[tuple[int, int]]:
     not_place = vocab().not_place
     spans = [(s, e) for s, e, label in view.lac
              if (label == "PLACE" and e - s >= 2 and view.text[s:e] not in not_place and not common_noun(view, s, e))
-             or (label == "ORG" and place_name(view.text[s:e]))]
+             or (label == "ORG" and (place_name(view.text[s:e]) or visited_place(view.text, s, e)))]
     out = list(spans)
     for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
         if e1 == s2 and _SUBDIVISION.search(view.text[s1:e1]) and _SUBDIVISION.search(view.text[s2:e2]):
@@ -166,6 +166,8 @@ def _organizations(view: SentView) -> list[Name]:
         if not name:
             continue
         start = text.find(name, start)
+        if _quality_of_kind(view, start, start + len(name)):
+            continue
         if is_org_name(name) and not _title_across(text, end) and not _quoted(text, start, start + len(name)) \
                 and not _venue(text, start, start + len(name)):
             found[(start, start + len(name))] = Name(start, start + len(name), name, "organization",
@@ -189,6 +191,17 @@ def _organizations(view: SentView) -> list[Name]:
             continue
         found[(s, s + len(name))] = Name(s, s + len(name), name, "organization", _categories_of(view, s, e, name))
     return _drop_nested(list(found.values()))
+
+
+_ADJECTIVE = {"a", "ad", "an", "b"}
+
+
+def _quality_of_kind(view: SentView, start: int, end: int) -> bool:
+    """A quality and a kind of body, two tokens (廉洁/a 政府, 服务型/a 政府, 优秀/a 企业): what a
+    body should be, not one body's name."""
+    k = view.token_at(start)
+    return (k is not None and k + 1 < len(view.tokens) and view.tokens[k][0] == start
+            and view.tokens[k][2] in _ADJECTIVE and view.tokens[k + 1][1] == end)
 
 
 def _categories_of(view: SentView, s: int, e: int, name: str) -> set[str]:

@@ -216,6 +216,11 @@ _STATE_LEAD = re.compile(r"(?:国家|全国|中央|国务院|中华人民共和�
 _NEWS_SITE = re.compile(r"[\u4e00-\u9fff]{2,3}网(?<!电网)(?<!联网)(?<!管网)(?<!路网)(?<!专网)(?<!光网)(?<!监管网)")
 
 
+#: what stands before a one-character suffix used as a measure word or pointed at (四部, 若干部, 该局)
+#: (a numbered division keeps its name: …招商三处)
+_COUNTED = re.compile(r"(?:^|[和与及、])(?:其中)?(?:[\d一二三四五六七八九十百千两几多每各该此本其]|若干)+$")
+
+
 def is_org_name(name: str) -> bool:
     v = vocab()
     core = strip_paren(name)
@@ -226,5 +231,7 @@ def is_org_name(name: str) -> bool:
         return False
     if any(core.endswith(w) for w in v.not_org):
         return False
+    if _COUNTED.search(core[:len(core) - len(suf.suffix)]) and len(suf.suffix) == 1:
+        return False  # a measure word after a number or a pronoun: 四部法律, 若干部, 该部
     title = v.title_suffix(core)
     return not (title and len(title) > len(suf.suffix))

@@ -1,0 +1,66 @@
+"""Names the taggers offer that are no body, and bodies that must survive those checks
+(issue 9): hand-written sentences, each for one mechanism."""
+from __future__ import annotations
+
+import pytest
+
+from kg.annotate import annotate, get_backend
+from kg.extract import extract
+from kg.extract.name_checks import news_lead_note, visited_place
+from kg.extract.view import is_org_name
+from kg.gazetteer import brand_is_word, brands
+from kg.link import link
+from kg.read import read_text
+
+
+@pytest.fixture(scope="module")
+def lac():
+    return get_backend("lac")
+
+
+def names(text: str, lac, kind: str) -> set[str]:
+    doc = link(extract(annotate(read_text(text, "case.txt"), lac)))
+    return {e.name for (k, _), e in doc.entities.items() if k == kind}
+
+
+def test_the_program_in_a_news_lead_is_no_body(lac):
+    text = "人民网消息（新闻联播）：市数据局今天发布公共数据开放清单。"
+    assert news_lead_note(text, 6, 10)
+    orgs = names(text, lac, "organization")  # the recognizer tags the program ORG
+    assert "新闻联播" not in orgs and "市数据局" in orgs
+    assert not news_lead_note("市数据局（原信息中心）今天发布清单。", 5, 10)  # not after 消息/讯/电
+
+
+def test_a_measure_word_after_a_number_is_no_body_suffix():
+    assert not is_org_name("四部")
+    assert not is_org_name("若干部")
+    assert not is_org_name("其中一部")
+    assert not is_org_name("行政法规和三部")
+    assert is_org_name("招商合作二处")  # a numbered division keeps its name
+    assert is_org_name("交通运输部")
+
+
+def test_a_body_cut_before_an_ordinal_is_dropped(lac):
+    orgs = names("中共十八大以来，我省数字政府建设取得明显成效。", lac, "organization")  # LAC: 中共十八/ORG 大
+    assert not any(o.endswith("十八") for o in orgs)
+
+
+def test_a_quality_and_a_kind_of_body_is_no_name(lac):
+    orgs = names("要加快建设透明政府和高效政府，宁波市人民政府负责组织实施。", lac, "organization")
+    assert "透明政府" not in orgs and "高效政府" not in orgs
+    assert "宁波市人民政府" in orgs
+
+
+def test_where_someone_goes_is_a_place_unless_a_known_body():
+    text = "检查组来到外滩源进行夜间巡查，随后前往市应急管理局座谈。"
+    s = text.index("外滩源")
+    assert visited_place(text, s, s + 3)
+    s = text.index("市应急管理局")
+    assert not visited_place(text, s, s + 6)  # a body's suffix
+    assert not visited_place("外滩源进行巡查", 0, 3)  # no verb of going before it
+
+
+def test_a_brand_that_is_a_general_word_is_no_evidence_of_a_company():
+    word_brands = [b for b in brands() if brand_is_word(b)]
+    assert word_brands and len(word_brands) < len(brands())
+    assert not brand_is_word("腾讯")  # tagged as a name in the dictionary
