@@ -345,3 +345,25 @@ def test_serve_safety_cli_has_limits(option, says):
     out = CliRunner().invoke(serve, ["--help"]).output
     line = next(x for x in out.splitlines() if x.strip().startswith(option + " "))
     assert says in line + out[out.index(line) + len(line):][:200]
+
+
+def test_serve_safety_canned_queries_are_checked_at_startup(tmp_path):
+    """The page's canned queries are parsed in the checkers once the server starts: their
+    decisions are remembered before any request, and a refused one is not remembered as ok."""
+    folder = tmp_path / "queries"
+    folder.mkdir()
+    (folder / "ok.rq").write_text("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")
+    (folder / "bad.rq").write_text("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }\n",
+                                   encoding="utf-8")
+    (tmp_path / "build").mkdir()
+    build = make_store(tmp_path / "build")
+    with TestClient(create_app(build, ServeOptions(workers=1, timeout=10, queries_dir=folder))) as c:
+        ep = c.app.state.endpoint
+        ok = ep.remembered.key("check\0" + (folder / "ok.rq").read_text(encoding="utf-8"))
+        bad = ep.remembered.key("check\0" + (folder / "bad.rq").read_text(encoding="utf-8"))
+        deadline = time.monotonic() + 20
+        while (ep.remembered.get(ok) is None or ep.remembered.get(bad) is None) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ep.remembered.get(ok) == ("ok", ())
+        assert ep.remembered.get(bad)[0] == "refused"
+        assert c.post("/sparql", data={"query": (folder / "bad.rq").read_text(encoding="utf-8")}).status_code == 403

@@ -137,8 +137,11 @@ def create_app(store_or_build_dir, options: ServeOptions) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app):
         follower = asyncio.create_task(_follow_every(endpoint, 2.0))
+        canned = [q["query"] for q in pages.canned_queries(options.queries_dir)]
+        prechecked = asyncio.create_task(endpoint.precheck(canned))
         yield
         follower.cancel()
+        prechecked.cancel()
         endpoint.close()
 
     from . import pages, search
