@@ -24,11 +24,15 @@ class _Worker:
         self.proc = ctx.Process(target=_main, args=(child, source), daemon=True)
         self.proc.start()
         child.close()
+        self._killing = threading.Lock()
 
     def kill(self) -> None:
-        self.proc.kill()
-        self.proc.join(5)
-        self.conn.close()
+        """Stop the process and close its pipe; safe to call twice (a call thread retiring the
+        worker while the pool closes at shutdown)."""
+        with self._killing:
+            self.proc.kill()
+            self.proc.join(5)
+            self.conn.close()  # a no-op the second time
 
 
 class WorkerPool:
