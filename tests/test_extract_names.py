@@ -64,3 +64,20 @@ def test_a_brand_that_is_a_general_word_is_no_evidence_of_a_company():
     word_brands = [b for b in brands() if brand_is_word(b)]
     assert word_brands and len(word_brands) < len(brands())
     assert not brand_is_word("腾讯")  # tagged as a name in the dictionary
+
+
+def test_a_person_before_a_title_and_a_person_is_the_body(lac):
+    # the tagger takes the company for a person: 特斯拉/PER 首席执行官 马斯克/PER
+    text = "大会期间，特斯拉首席执行官马斯克与李华会面。峰会上，李华与商汤联合创始人王晓刚对话。"
+    doc = link(extract(annotate(read_text(text, "case.txt"), lac)))
+    persons = {e.name for (k, _), e in doc.entities.items() if k == "person"}
+    orgs = {e.name: e for (k, _), e in doc.entities.items() if k == "organization"}
+    assert {"马斯克", "李华", "王晓刚"} <= persons and not persons & {"特斯拉", "商汤"}
+    assert {"特斯拉", "商汤"} <= set(orgs)
+    posts = {(p.person, p.title, p.org) for p in doc.facts.posts}
+    assert ("马斯克", "首席执行官", "特斯拉") in posts
+    # the conjunction after another person's name is not part of the body: 李华与|商汤…
+    assert ("王晓刚", "联合创始人", "商汤") in posts
+    # a title that may follow a name does not make the name a body
+    doc = link(extract(annotate(read_text("会上，李强总理王毅出席。", "case.txt"), lac)))
+    assert "李强" not in {e.name for (k, _), e in doc.entities.items() if k == "organization"}

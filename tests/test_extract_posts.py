@@ -100,8 +100,8 @@ def test_title_implies_company_for_an_untyped_body():
 POST_CASES = [
     ('company_named_by_brand_with_shared_body', '云途科技联合创始人、首席执行官王立新与会。',
      [("王立新", "联合创始人", "云途科技"), ("王立新", "首席执行官", "云途科技")]),
-    ('unrecognised_body_stays_in_both_titles', '蓝鲸网络联合创始人、首席执行官王立新与会。',
-     [("王立新", "蓝鲸网络联合创始人", None), ("王立新", "蓝鲸网络首席执行官", None)]),
+    ('body_only_the_recognizer_tags_takes_both_titles', '蓝鲸网络联合创始人、首席执行官王立新与会。',
+     [("王立新", "联合创始人", "蓝鲸网络"), ("王立新", "首席执行官", "蓝鲸网络")]),
     ('joined_by_jian_share_their_body', '会上，东方海运集团董事长兼总裁李海峰作报告。',
      [("李海峰", "董事长", "东方海运集团"), ("李海峰", "总裁", "东方海运集团")]),
     ('jian_with_a_body_of_its_own', '华信控股有限公司执行总裁兼华信西南总部总裁赵明出席。',

@@ -190,7 +190,26 @@ def _organizations(view: SentView) -> list[Name]:
                 or unconfirmed(view, s, e, name) or unsupported(view, s, e, name):
             continue
         found[(s, s + len(name))] = Name(s, s + len(name), name, "organization", _categories_of(view, s, e, name))
+    for s, e, title in _bodies_taken_for_persons(view):
+        if not any(a <= s and e <= b for a, b in found):
+            cats = {"Company"} if "company" in v.titles[title] else _categories_of(view, s, e, text[s:e])
+            found[(s, e)] = Name(s, e, text[s:e], "organization", cats)
     return _drop_nested(list(found.values()))
+
+
+def _bodies_taken_for_persons(view: SentView) -> list[tuple[int, int, str]]:
+    """A "person" directly followed by a post title and then by a person is the body that gives
+    the title: 特斯拉/PER 首席执行官 马斯克/PER → 特斯拉 is a company (the title's ``company``
+    flag says so), since nobody's name stands between another's title and name. Titles that may
+    follow a name (习近平总书记) do not count. (start, end, title) of each such body."""
+    v, text = vocab(), view.text
+    persons = {s: e for s, e, label in view.lac if label == "PERSON"}
+    out = []
+    for s, e in persons.items():
+        title = v.title_prefix(text[e:])
+        if title and "after" not in v.titles[title] and e + len(title) in persons:
+            out.append((s, e, title))
+    return out
 
 
 _ADJECTIVE = {"a", "ad", "an", "b"}

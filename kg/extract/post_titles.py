@@ -128,8 +128,10 @@ def _orgs(view: SentView) -> list[Name]:
 
 
 def _spans_clause(view: SentView, start: int, end: int) -> bool:
-    """A found name that runs over a person or a preposition that opens a clause (在人民大会堂同…)."""
-    return any(start <= s < end and (pos == "PER" or (pos == "p" and view.text[s:e] in _CLAUSE_P))
+    """A found name that runs over a person or a preposition that opens a clause (在人民大会堂同…);
+    a name that is the tagger's whole "person" was already judged a body (特斯拉|创始人)."""
+    return any(start <= s < end and ((pos == "PER" and (s, e) != (start, end))
+                                     or (pos == "p" and view.text[s:e] in _CLAUSE_P))
                for s, e, pos in view.tokens)
 
 

@@ -67,6 +67,8 @@ def _titles_before(view: SentView, person: Name) -> list[tuple[str, str | None]]
         while seg_start > 0 and view.text[seg_start - 1] not in _SEGMENT_END:
             seg_start -= 1
         cut = max((e for e in others if seg_start < e <= pos), default=seg_start)  # no other name
+        if cut != seg_start and view.text[cut:cut + 1] in _JOINS:
+            cut += 1  # 马云与|特斯拉创始人马斯克: the conjunction after the other name
         posts = split_joined(view, view.text[cut:pos], cut)
         if not posts:
             seg = view.text[seg_start:pos]
@@ -82,6 +84,7 @@ def _titles_before(view: SentView, person: Name) -> list[tuple[str, str | None]]
 
 
 _SEGMENT_END = "、，,；;。：:！？ \u3000\n"
+_JOINS = set("与和及同跟")
 
 
 def _split_post(view: SentView, seg: str, seg_start: int) -> tuple[str, str | None] | None:
