@@ -81,3 +81,25 @@ def test_a_person_before_a_title_and_a_person_is_the_body(lac):
     # a title that may follow a name does not make the name a body
     doc = link(extract(annotate(read_text("会上，李强总理王毅出席。", "case.txt"), lac)))
     assert "李强" not in {e.name for (k, _), e in doc.entities.items() if k == "organization"}
+
+
+def test_two_bodies_the_tagger_names_around_and_stay_two(lac):
+    orgs = names("代表团在长安文化传播中心和渭南市文化旅游局的支持下开展调研。", lac, "organization")
+    assert {"长安文化传播中心", "渭南市文化旅游局"} <= orgs
+    assert not any("和" in o for o in orgs)
+    # 与 inside one name still joins: the part before it is no body of the tagger's
+    assert "大数据分析与应用技术国家工程实验室" in names("大数据分析与应用技术国家工程实验室主任李明出席。", lac, "organization")
+
+
+def test_a_mission_belongs_to_who_sends_it(lac):
+    orgs = names("日本驻上海总领事馆与四川省驻北京办事处代表出席。", lac, "organization")
+    assert {"日本驻上海总领事馆", "四川省驻北京办事处"} <= orgs
+    # a representative to a body is a post, not a mission of the body
+    orgs = names("委内瑞拉驻联合国教科文组织代表李文发言。", lac, "organization")
+    assert "联合国教科文组织" in orgs and not any("驻" in o for o in orgs)
+
+
+def test_a_council_is_a_body_although_its_members_hold_a_title(lac):
+    # 理事 is a post title; 理事会 is the body
+    assert "欧亚经济理事会" in names("欧亚经济理事会通过决议。", lac, "organization")
+    assert "亚洲青年理事会" in names("亚洲青年理事会和某市团委举行联合发布会。", lac, "organization")

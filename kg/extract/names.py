@@ -190,11 +190,32 @@ def _organizations(view: SentView) -> list[Name]:
                 or unconfirmed(view, s, e, name) or unsupported(view, s, e, name):
             continue
         found[(s, s + len(name))] = Name(s, s + len(name), name, "organization", _categories_of(view, s, e, name))
+    for (s, e), n in list(found.items()):
+        sender = _sender(view, s, e)
+        if sender is not None:  # 马来西亚驻|中国大使馆: the mission belongs to who sends it
+            del found[(s, e)]
+            found[(sender, e)] = Name(sender, e, text[sender:e], "organization", n.categories)
     for s, e, title in _bodies_taken_for_persons(view):
         if not any(a <= s and e <= b for a, b in found):
             cats = {"Company"} if "company" in v.titles[title] else _categories_of(view, s, e, text[s:e])
             found[(s, e)] = Name(s, e, text[s:e], "organization", cats)
     return _drop_nested(list(found.values()))
+
+
+#: bodies one country or region keeps in another place (not "X驻联合国教科文组织代表", a post)
+_MISSION = re.compile(r"(?:使馆|领事馆|办事处|代表处|联络处|联络办|办)$")
+
+
+def _sender(view: SentView, start: int, end: int) -> int | None:
+    """Where the country or region that sends a mission starts, when the body is a mission (by its
+    suffix) that "X驻" names (马来西亚驻中国大使馆, 某省驻北京办事处): X a place mention, or a
+    gazetteer place, right before 驻."""
+    if start < 3 or view.text[start - 1] != "驻" or not _MISSION.search(view.text[:end]):
+        return None
+    for s, e, label in view.lac:
+        if e == start - 1 and e - s >= 2 and (label == "PLACE" or (label == "ORG" and place_name(view.text[s:e]))):
+            return s
+    return None
 
 
 def _bodies_taken_for_persons(view: SentView) -> list[tuple[int, int, str]]:
@@ -234,7 +255,8 @@ def _categories_of(view: SentView, s: int, e: int, name: str) -> set[str]:
 
 def _across_and(view: SentView, start: int) -> int:
     """"大数据分析与应用技术国家工程实验室": 与/和 inside a name, when what stands before it is
-    no body of its own (as 重庆邮电大学 in "重庆邮电大学与…公司签订")."""
+    no body of its own (as 重庆邮电大学 in "重庆邮电大学与…公司签订", or two whole ORG mentions of the
+    tagger: 某某传播中心/ORG 和 某市商务局/ORG)."""
     while start >= 2 and view.text[start - 1] in "与和":
         k = view.token_at(start - 2)
         if k is None or view.tokens[k][2] not in NAME_POS:
@@ -242,10 +264,17 @@ def _across_and(view: SentView, start: int) -> int:
         left = view.expand_left(k)
         piece = view.text[left:start - 1]
         if left >= start - 1 or vocab().org_suffix(piece) or piece in vocab().bodies \
-                or vocab().event_noun(piece) or re.search(r"[\d届次]", piece):
+                or vocab().event_noun(piece) or re.search(r"[\d届次]", piece) \
+                or _two_mentions(view, start):
             break
         start = left
     return start
+
+
+def _two_mentions(view: SentView, start: int) -> bool:
+    """The tagger names one body ending at the 和/与 before ``start`` and another starting at it."""
+    spans = [(s, e) for s, e, label in view.lac if label == "ORG"]
+    return any(e == start - 1 for _, e in spans) and any(s == start for s, _ in spans)
 
 
 def _with_paren(text: str, end: int) -> int:
