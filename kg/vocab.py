@@ -49,6 +49,7 @@ class Vocab:
     units: list[str] = field(default_factory=list)  # longest first
     not_org: tuple[str, ...] = ()
     not_place: frozenset[str] = frozenset()  # words a tagger may call a place that name none
+    place_suffixes: tuple[str, ...] = ()  # heads of a made place's name (新区, 码头), longest first
     provinces: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (abbr, level)
 
     def title_suffix(self, text: str) -> str | None:
@@ -130,6 +131,7 @@ def vocab() -> Vocab:
     v.provinces = {r[0]: (r[1], r[2]) for r in _rows("provinces.txt")}
     v.not_org = tuple(r[0] for r in _rows("not_org.txt"))
     v.not_place = frozenset(r[0] for r in _rows("not_place.txt"))
+    v.place_suffixes = tuple(sorted((r[0] for r in _rows("place_suffixes.txt")), key=len, reverse=True))
     units = {r[0] for r in _rows("units_jionlp.txt") + _rows("units.txt")}  # generated: scripts/units.py
     v.units = sorted(units, key=lambda u: (-len(u), u))
     return v

@@ -103,3 +103,24 @@ def test_a_council_is_a_body_although_its_members_hold_a_title(lac):
     # 理事 is a post title; 理事会 is the body
     assert "欧亚经济理事会" in names("欧亚经济理事会通过决议。", lac, "organization")
     assert "亚洲青年理事会" in names("亚洲青年理事会和某市团委举行联合发布会。", lac, "organization")
+
+
+def test_a_made_place_after_a_place_is_a_place(lac):
+    text = "代表团先后来到宁波北仑港区集装箱码头和湖南湘江新区，在黄山风景区考察，又前往西部（成都）科学城。"
+    places = names(text, lac, "place")
+    assert {"宁波北仑港区集装箱码头", "湖南湘江新区", "黄山风景区", "西部（成都）科学城"} <= places
+    # without a place before the head it is a designation, not a place
+    text = "要高标准建设国家生态文明试验区，打造三个港区。"
+    places = names(text, lac, "place")
+    assert not any(p.endswith(("试验区", "港区")) for p in places)
+
+
+def test_a_place_named_zone_is_no_initiative(lac):
+    doc = link(extract(annotate(read_text("会议研究了海口江东新区和三亚崖州湾科技城示范区建设。", "case.txt"), lac)))
+    inits = {e.name for (k, _), e in doc.entities.items() if k == "initiative"}
+    places = {e.name for (k, _), e in doc.entities.items() if k == "place"}
+    assert "海口江东新区" in places and not any("江东新区" in i for i in inits)
+
+
+def test_a_management_committee_is_a_body(lac):
+    assert "滨江高新区管委会" in names("滨江高新区管委会副主任张华介绍情况。", lac, "organization")

@@ -210,8 +210,10 @@ def _good_name(name: str, head: str) -> bool:
 
 
 def _is_name(view: SentView, start: int, end: int, zone: bool = False) -> bool:
-    """The span is (inside) the name of an organization or a place (a zone may be called a place)."""
-    if any(n.start <= start and end <= n.end and not (zone and n.kind == "place") for n in view.names):
+    """The span is (inside) the name of an organization or a place (a zone the tagger calls a place
+    may still be a programme; one named after a place with a place's head is a place: kg.extract.names)."""
+    if any(n.start <= start and end <= n.end and not (zone and n.kind == "place" and "made" not in n.categories)
+           for n in view.names):
         return True
     labels = ("ORG",) if zone else ("PLACE", "ORG")
     return any(s <= start and end <= e and label in labels for s, e, label in view.lac)

@@ -33,9 +33,12 @@ def find_names(view: SentView) -> None:
     for m in _PHOTO_CREDIT.finditer(view.text):
         if _plausible_person(m.group(1)) and not view.name_at(m.start(1), m.end(1), "person"):
             view.names.append(Name(m.start(1), m.end(1), m.group(1), "person"))
+    for s, e in _made_places(view):
+        view.names.append(Name(s, e, view.text[s:e], "place", {_MADE}))
     venues = visited_venues(view.text)
     for s, e in _places(view):
         if not any(n.start < e and s < n.end for n in view.names if n.kind != "place") \
+                and not view.name_at(s, e, "place") \
                 and not _quoted(view.text, s, e) and not any(a <= s and e <= b for a, b, _ in venues):
             view.names.append(Name(s, e, view.text[s:e], "place"))
     for s, e, building in venues:
@@ -73,6 +76,41 @@ def _join_broken(view: SentView) -> list[tuple[int, int, str]]:
 
 
 _SUBDIVISION = re.compile(r"(?:区|县|市|街道|镇|乡|村|社区|新区)$")
+
+
+#: the category of a place found by its head (kg/data/rules/place_suffixes.txt): the initiative
+#: rules leave it a place (a zone the tagger alone calls a place may still be a programme)
+_MADE = "made"
+_COUNT = re.compile(r"[一二两三四五六七八九十百千\d]+[个座处家批]")
+
+
+def _made_places(view: SentView) -> list[tuple[int, int]]:
+    """Places named by a head people give places (新区, 码头, 基地, 景区) after a place: 三亚|南繁
+    育制种基地, 海口|江东新区; not inside another name, never without a place before the head."""
+    text, out = view.text, []
+    places = [(s, e) for s, e, label in view.lac if label == "PLACE"]
+    places += [(s, e) for s, e, pos in view.tokens if pos == "LOC"]
+    ends = {}
+    for suf in vocab().place_suffixes:
+        for m in re.finditer(re.escape(suf), text):
+            ends.setdefault(m.end(), m.start())
+    for end, head in sorted(ends.items()):
+        k = view.token_at(end - 1)
+        if k is None or not view.is_token_end(end) or _quoted(text, head, end):
+            continue
+        start = view.expand_left(k)
+        while start < head and not any(s == start and e <= head for s, e in places):  # 考察|三亚…
+            j = view.token_at(start)
+            start = view.tokens[j][1] if j is not None else head
+        if start >= head or any(n.start < end and start < n.end for n in view.names if n.kind != "place"):
+            continue
+        if text[start - 1:start] in ("（", "(") and start >= 2 and (j := view.token_at(start - 2)) is not None:
+            start = view.expand_left(j)  # 西部（重庆）科学城: the place in brackets is inside the name
+        name = text[start:end]
+        if name.count("（") + name.count("(") != name.count("）") + name.count(")") or _COUNT.search(name):
+            continue  # 三个港区: a count of places, no name
+        out.append((start, end))
+    return out
 
 
 def _places(view: SentView) -> list[tuple[int, int]]:
