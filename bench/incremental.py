@@ -7,8 +7,10 @@ Copies the first ITEMS files of ../shared/corpus/xwlb-2023 to a temporary folder
 and removes REMOVED, re-runs the build into the same folder, then builds the final sources
 clean into another folder and checks that graph.trig is byte-identical. Reports both wall
 times, their ratio, the stage timings of the re-run and what it reused, rebuilt and removed.
-Writes bench/results/incremental.json (incremental-no-validate.json with --no-validate). Each build runs as `python -m kg build` in a child
-process, as a user would run it.
+Writes bench/results/incremental.json (incremental-no-validate.json with --no-validate). Each
+build runs as `python -m kg build` in a child process, as a user would run it, on a copy of the
+code (kg/, shapes/, ontology/, queries/) made at the start: an edit in the working tree during
+the run would change the version key and make every shard outdated.
 """
 from __future__ import annotations
 
@@ -28,10 +30,23 @@ CORPUS = HERE.parent.parent / "shared" / "corpus" / "xwlb-2023"
 ADDED = "\n会议强调，要持续推进数字政府建设，提升城市治理现代化水平。\n"
 
 
-def kg_build(src: Path, out: Path, workers: int, validate: bool = True) -> tuple[float, dict]:
+CODE = ("kg", "shapes", "ontology", "queries")
+
+
+def snapshot(code: Path) -> dict:
+    """Copy the project's code to ``code``; the environment that makes ``python -m kg`` run it."""
+    shutil.rmtree(code, ignore_errors=True)
+    for name in CODE:
+        shutil.copytree(HERE.parent / name, code / name,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return {**os.environ, "PYTHONPATH": str(code)}
+
+
+def kg_build(src: Path, out: Path, workers: int, validate: bool = True, env=None) -> tuple[float, dict]:
     t = time.perf_counter()
     subprocess.run([sys.executable, "-m", "kg", "build", str(src), "--out", str(out), "--workers",
-                    str(workers), "--quiet", *([] if validate else ["--no-validate"])], check=False)
+                    str(workers), "--quiet", *([] if validate else ["--no-validate"])], check=False,
+                   env=env, cwd=src.parent)
     seconds = time.perf_counter() - t
     return seconds, json.loads((out / "stats.json").read_text(encoding="utf-8"))
 
@@ -50,10 +65,11 @@ def main() -> None:
     for p in (src, out, clean):
         shutil.rmtree(p, ignore_errors=True)
     src.mkdir(parents=True)
+    env = snapshot(work / "code")
     files = sorted(CORPUS.glob("*.md"))[: args.items]
     for f in files:
         shutil.copy(f, src / f.name)
-    full, full_stats = kg_build(src, out, args.workers, not args.no_validate)
+    full, full_stats = kg_build(src, out, args.workers, not args.no_validate, env)
     step = max(1, len(files) // (args.changed + args.removed + 1))
     picked = [src / f.name for f in files[step // 2::step]][: args.changed + args.removed]
     for f in picked[: args.changed]:
@@ -61,8 +77,8 @@ def main() -> None:
             h.write(ADDED)
     for f in picked[args.changed:]:
         f.unlink()
-    rerun, rerun_stats = kg_build(src, out, args.workers, not args.no_validate)
-    clean_s, _ = kg_build(src, clean, args.workers, not args.no_validate)
+    rerun, rerun_stats = kg_build(src, out, args.workers, not args.no_validate, env)
+    clean_s, _ = kg_build(src, clean, args.workers, not args.no_validate, env)
     same = (out / "graph.trig").read_bytes() == (clean / "graph.trig").read_bytes()
     result = {
         "items": len(files), "validate": not args.no_validate, "chars": full_stats["chars"], "workers": args.workers,

@@ -6,11 +6,13 @@
                           metadata.trig -> store/, graph.ttl, search.sqlite -> stats.json,
                           manifest.json
          (a child process, beside store/, graph.ttl and the index):  SHACL on graph.trig
-                          -> report.ttl, report.txt
+                          -> report.ttl, report.txt, validation/ (what a re-run starts from)
 
 The main process streams: quads are never all in its memory (the merge sorts and deduplicates
 them in bounded runs on disk; the store loads them in batches). Validation holds the whole
-graph, so it runs in a child process of its own on the second core, and its memory goes with it.
+graph, so it runs in a child process of its own on the second core, and its memory goes with it;
+on a re-run it validates again only the focus nodes whose data changed and keeps the previous
+report's other results (kg/validate_incremental.py: the same report as a full validation).
 
 Every build is made in a new generation folder ``BUILD/.builds/<id>/`` and switched in whole
 when it succeeded (kg/folder.py); a failed, interrupted or killed build leaves the previous one
@@ -283,7 +285,7 @@ def _build_in(stage: Path, out: Path, paths, refused, options, clock, correction
         ok = {o.path for o in built if o.error is None}
         files[reason] = sorted(p.name for p in ps if str(p) in ok)
     names = dict(sorted({p: ns for o in done for p, ns in o.prefixes.items()}.items()))
-    result = _finish(stage, out, done, errors, options, clock, files, names, corrections)
+    result = _finish(stage, out, done, errors, options, clock, files, names, corrections, previous)
     entries = {Path(o.path).name: manifest.entry(o, plan.hashes[Path(o.path)], key) for o in done}
     manifest.write(stage, key, found, entries, names)
     return result
@@ -299,7 +301,8 @@ def _reuse(path: Path, entry: dict, previous: Path, shards: Path) -> DocOutcome:
     return DocOutcome(**{**entry["outcome"], "path": str(path)})
 
 
-def _finish(stage, out, done, errors, options, clock, files, names, corrections=None) -> BuildResult:
+def _finish(stage, out, done, errors, options, clock, files, names, corrections=None,
+            previous: Path | None = None) -> BuildResult:
     started, t0 = clock
     built = [o for o in done if o.id not in set(files["reused"])]
     timings: dict[str, float] = {s: sum(o.timings.get(s, 0.0) for o in built) for s in STAGES}
@@ -314,7 +317,8 @@ def _finish(stage, out, done, errors, options, clock, files, names, corrections=
     metadata = read_quads(nquads=_metadata(done, options, started).encode("utf-8"))
     serialize(metadata, "trig", stage / "metadata.trig", names)
     timings["merge"] = tick() - t
-    with _validation(stage, stage / "graph.trig", options) as validation:  # a child process, beside:
+    # a child process, beside (only what changed since ``previous`` is validated again):
+    with _validation(stage, stage / "graph.trig", options, previous) as validation:
         t = tick()
         load_store(stage, metadata, files=[merged.path])
         store = open_store(stage)
@@ -324,13 +328,13 @@ def _finish(stage, out, done, errors, options, clock, files, names, corrections=
         write_index(store, stage / "search.sqlite")  # names, aliases, evidence sentences (kg search, /search)
         timings["index"] = tick() - t
         t = tick()
-        conforms, violations = None, 0
+        conforms, violations, how = None, 0, {}
         if validation:  # its own time, and the time the build waited for it after the index
-            conforms, violations, timings["validate"] = _wait(validation)
+            conforms, violations, timings["validate"], how = _wait(validation)
             timings["validate_wait"] = tick() - t
     merged.path.unlink()
     stats = _stats(store, done, errors, options, names, timings, tick() - t0)
-    stats["validation"] = {"conforms": conforms, "violations": violations}
+    stats["validation"] = {"conforms": conforms, "violations": violations, **how}
     stats["build"], stats["files"] = stage.name, files
     for doc_id in files["reused"]:
         stats["documents"][doc_id]["reused"] = True
@@ -368,11 +372,11 @@ def _metadata(done: list[DocOutcome], options: BuildOptions, started) -> str:
 
 
 @contextlib.contextmanager
-def _validation(stage: Path, data: Path, options: BuildOptions):
+def _validation(stage: Path, data: Path, options: BuildOptions, previous: Path | None = None):
     """SHACL validation of ``data`` (graph.trig) in a child process, so that it runs on
     the second core beside the rest of the build and its memory (the whole graph, parsed) goes
-    with it; yields a future (``result()`` -> (conforms, violations, seconds)), or None when
-    ``options.validate`` is off. Leaving early (an error, Ctrl-C) stops the child."""
+    with it; yields a future (``result()`` -> (conforms, violations, seconds, how)), or None
+    when ``options.validate`` is off. Leaving early (an error, Ctrl-C) stops the child."""
     if not options.validate:
         yield None
         return
@@ -383,7 +387,7 @@ def _validation(stage: Path, data: Path, options: BuildOptions):
     # forked (as kg.executor's workers) before this process opens the store
     pool = ProcessPool(max_workers=1, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
-        yield pool.schedule(validate_into, args=(stage, data, options.shapes, options.engine))
+        yield pool.schedule(validate_into, args=(stage, data, options.shapes, options.engine, previous))
     except BaseException:
         pool.stop()
         raise
@@ -392,7 +396,7 @@ def _validation(stage: Path, data: Path, options: BuildOptions):
         pool.join()
 
 
-def _wait(validation) -> tuple[bool, int, float]:
+def _wait(validation) -> tuple[bool, int, float, dict]:
     from pebble import ProcessExpired
 
     try:
@@ -403,13 +407,20 @@ def _wait(validation) -> tuple[bool, int, float]:
                               "on a machine with more memory.") from None
 
 
-def validate_into(stage: Path, data: Path, shapes=None, engine: str = "auto") -> tuple[bool, int, float]:
-    """Validate ``data``, write ``stage``/report.ttl and report.txt: (conforms, violations, seconds)."""
+def validate_into(stage: Path, data: Path, shapes=None, engine: str = "auto",
+                  previous: Path | None = None) -> tuple[bool, int, float, dict]:
+    """Validate ``data``, write ``stage``/report.ttl and report.txt and the cache a re-run
+    starts from (``stage``/validation, kg/validate_incremental.py): only the focus nodes whose
+    data changed since the ``previous`` generation are validated again, the report is the one
+    a full validation gives. Returns (conforms, violations, seconds, how it was validated)."""
+    from .validate_incremental import validate_build
+
     t = time.perf_counter()
-    report = validate_graph(data, shapes, engine=engine)
+    cache = None if previous is None else Path(previous) / "validation"
+    report, how = validate_build(data, stage / "validation", cache, shapes, engine, run=validate_graph)
     write_atomic(stage / "report.ttl", report.graph.serialize(format="turtle"))
     write_atomic(stage / "report.txt", report.text("both"))
-    return bool(report.conforms), report.count("Violation"), time.perf_counter() - t
+    return bool(report.conforms), report.count("Violation"), time.perf_counter() - t, how
 
 
 #: per graph, the classes of the nodes it types or supports (an entity's types live once in the

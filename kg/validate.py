@@ -274,12 +274,21 @@ def validate(data, shapes=None, *, engine: str = "pyshacl", inference: str = "no
                               hint="Check the shapes with `pyshacl --metashacl`.")
     results = [_result(report_graph, sh_graph, label_of, node)
                for node in report_graph.subjects(RDF.type, SH.ValidationResult)]
+    return Report(conforms=bool(conforms), results=sort_results(results), graph=bind(report_graph))
+
+
+def sort_results(results: list[Result]) -> list[Result]:
+    """Results in the report's order: violations first, then by shape, focus node, path, …."""
     order = {"Violation": 0, "Warning": 1, "Info": 2}
-    results.sort(key=lambda r: (order[r.severity], r.shape, r.focus, r.path or "", r.value or "",
-                                r.message_en, r.message_zh))
+    return sorted(results, key=lambda r: (order[r.severity], r.shape, r.focus, r.path or "",
+                                          r.value or "", r.message_en, r.message_zh))
+
+
+def bind(graph: Graph) -> Graph:
+    """``graph`` with the project's prefixes bound (for the Turtle of a report)."""
     for prefix, ns in PREFIXES.items():
-        report_graph.bind(prefix, ns)
-    return Report(conforms=bool(conforms), results=results, graph=report_graph)
+        graph.bind(prefix, ns)
+    return graph
 
 
 def _files_of(data) -> list[Path]:
