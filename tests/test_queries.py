@@ -148,3 +148,62 @@ def test_queries_run_on_oxigraph_union(name):
         row = dict(zip(vars_, sol))
         got.add(tuple(_text(row[c].value, c) if row.get(c) is not None else None for c in columns.split()))
     assert got == expected
+
+
+#: names sharing their first five characters or more, prefixes of each other, ASCII beside CJK:
+#: the sorted queries order by a five-character key first, so only the whole name may decide ties
+SORT_NAMES = ["重庆市渝中区解放碑", "重庆市渝中区", "重庆市渝北区", "重庆", "重庆市渝中区朝天门",
+              "ABCDEFG", "ABCDE", "ABCDEF1", "ZA", "AZ", "第十一次全体会议", "第十次全体会议"]
+SORTED_BY_NAME = {"persons": "schema:Person", "places": "schema:Place", "initiatives": "kg:Initiative",
+                  "organizations": "org:Organization", "events": "schema:Event"}
+
+
+def _sort_graph() -> str:
+    """Turtle: one node of each class per name; event roles pairing every event with two agents;
+    an indicator labelled with each name."""
+    prefixes = ("@prefix kg: <https://w3id.org/citykg/ontology#> . @prefix schema: <https://schema.org/> . "
+                "@prefix org: <http://www.w3.org/ns/org#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . "
+                "@prefix ex: <http://example.org/> .\n")
+    lines = [f'ex:{q}{i} a {cls} ; rdfs:label "{n}"@zh .' for q, cls in SORTED_BY_NAME.items()
+             for i, n in enumerate(SORT_NAMES)]
+    for i in range(len(SORT_NAMES)):
+        for k, (agent, role) in enumerate([((i * 3) % len(SORT_NAMES), "chair"), ((i * 7 + 1) % len(SORT_NAMES), "attendee")]):
+            lines.append(f"ex:role{i}_{k} a kg:EventRole ; kg:event ex:events{i} ; kg:agent ex:persons{agent} ; kg:role kg:{role} .")
+        lines.append(f'ex:indicator{i} a kg:Indicator ; rdfs:label "{SORT_NAMES[i]}"@zh ; schema:value {i % 3} ; schema:unitText "个" .')
+    return prefixes + "\n".join(lines)
+
+
+def _sort_rows(engine: str, name: str) -> list[dict]:
+    """The rows of a canned query, in order, on the sort graph, as plain strings."""
+    text = (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+    if engine == "rdflib":
+        g = rdflib.Graph()
+        g.parse(data=_sort_graph(), format="turtle")
+        res = g.query(text)
+        return [{str(v): (None if r[v] is None else str(r[v])) for v in res.vars} for r in res]
+    pyoxigraph = pytest.importorskip("pyoxigraph")
+    store = pyoxigraph.Store()
+    store.load(_sort_graph().encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE)
+    res = store.query(text, use_default_graph_as_union=True)
+    names = [v.value for v in res.variables]
+    return [{n: (None if t is None else t.value) for n, t in zip(names, sol)} for sol in res]
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+@pytest.mark.parametrize("name", sorted(SORTED_BY_NAME))
+def test_queries_sorted_by_whole_name(engine, name):
+    rows = _sort_rows(engine, name)
+    assert [r["name"] for r in rows] == sorted(SORT_NAMES)
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_queries_event_roles_sorted_by_event_role_then_agent(engine):
+    rows = _sort_rows(engine, "event-roles")
+    got = [(r["eventName"], r["role"], r["agentName"]) for r in rows]
+    assert len(got) == 2 * len(SORT_NAMES) and got == sorted(got)
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_queries_indicators_sorted_by_label_then_value(engine):
+    rows = _sort_rows(engine, "indicators")
+    assert [r["label"] for r in rows] == sorted(SORT_NAMES)
