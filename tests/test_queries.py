@@ -1,6 +1,7 @@
 """queries/: each .rq parses, declares the contract variables, and answers on a small document."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -207,3 +208,15 @@ def test_queries_event_roles_sorted_by_event_role_then_agent(engine):
 def test_queries_indicators_sorted_by_label_then_value(engine):
     rows = _sort_rows(engine, "indicators")
     assert [r["label"] for r in rows] == sorted(SORT_NAMES)
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_queries_initiatives_leave_out_parts_without_a_kind_of_their_own(engine, monkeypatch):
+    """A named part is an initiative when a sentence names it as one (it has a kind); a part
+    with no kind is listed by initiative-components only; a whole with no kind is listed."""
+    graph = ('@prefix kg: <https://w3id.org/citykg/ontology#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
+             '<http://example.org/w> a kg:Initiative ; rdfs:label "三大平台"@zh ; kg:hasComponent <http://example.org/a>, <http://example.org/b> .\n'
+             '<http://example.org/a> a kg:Initiative ; rdfs:label "甲平台"@zh ; kg:initiativeKind kg:Platform .\n'
+             '<http://example.org/b> a kg:Initiative ; rdfs:label "乙平台"@zh .\n')
+    monkeypatch.setattr(sys.modules[__name__], "_sort_graph", lambda: graph)
+    assert [r["name"] for r in _sort_rows(engine, "initiatives")] == sorted(["三大平台", "甲平台"])
