@@ -198,3 +198,26 @@ def test_agreement_listed_fields_are_no_parties(lac):
     # the tagger takes 交通 for a body here; "…等领域" says the list names fields
     text = "不久前，浙江经贸团前往越南、老挝等国，与当地政企对接交流，进一步提速合作区建设，并在能源、交通等领域达成20多项合作意向。"
     assert not any({"能源", "交通"} & set(a.parties) for a in run(text, lac).facts.agreements)
+
+
+def test_agreement_parties_the_tagger_glued_into_one_token(lac):
+    # 东湖区政府同远航集团/ORG is one token: two bodies by their suffixes, joined by 同
+    doc = run("东湖区政府同远航集团签订了合作协议。", lac)
+    assert ("合作协议", frozenset({"东湖区人民政府", "远航集团"})) in agreements(doc)
+
+
+def test_agreement_signed_by_representatives_of_each_side(lac):
+    doc = run("在王海的见证下，江城市市长张平与远航集团董事长李东代表双方签署合作协议。", lac)
+    assert agreements(doc) == [("合作协议", frozenset({"江城市", "远航集团"}))]
+
+
+def test_agreement_with_a_count_of_parties_before_the_verb(lac):
+    doc = run("江城市政府与远航集团、星云科技有限公司三方签署合作协议。", lac)
+    assert agreements(doc) == [("合作协议", frozenset({"江城市政府", "远航集团", "星云科技有限公司"}))]
+
+
+def test_agreement_both_sides_of_a_meeting(lac):
+    doc = run("江城市委书记王海会见了远航集团董事长李东一行。会后，双方签署了《数字经济战略合作框架协议》。", lac)
+    [(kind, parties)] = agreements(doc)
+    assert kind == "战略合作框架协议" and "远航集团" in parties and len(parties) == 2
+    assert any("江城市" in p for p in parties)

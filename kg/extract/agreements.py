@@ -8,8 +8,11 @@ Two frames name an agreement:
   may sign several ("签署了A协议和B备忘录"); "分别" makes one agreement per pair.
 - a noun phrase that names a signing: "A与B战略合作协议签约仪式", "A与B举行战略合作签署仪式".
 
+Signers may stand between the list and the verb ("A市市长甲与B集团董事长乙代表双方签署": the
+bodies of their posts sign), and so may a count of parties ("A与B、C三方签署").
+
 A clause without two parties may refer to earlier ones: "双方" to the last two bodies
-named together, "…，并与B签署" and "还与B、C签署" to the subject of the sentence or of the
+named together (or the two sides of a meeting: "A书记甲会见了B董事长乙"), "…，并与B签署" and "还与B、C签署" to the subject of the sentence or of the
 previous one (``SigningContext``). A title naming two parties ("A与B合作协议") names them, not
 the persons who sign it.
 """
@@ -89,7 +92,7 @@ def _verb_agreements(view: SentView, ctx: SigningContext) -> list[AgreementMenti
             continue
         clause = max(prev, *(text.rfind(c, 0, m.start()) + 1 for c in _CLAUSE))
         parties = _referred(view, clause, m.start(), _dedupe(list_parties(view, clause, m.start())), ctx)
-        if parties and not _adverbial(view, parties[-1].end, m.start()):
+        if parties and not _adverbial(view, _signer_end(view, parties[-1].end, m.start()), m.start()):
             parties = []  # "A与B多家机构签署": the list does not end where the signing begins
         title = (m.end(), objs[0][2] - len(objs[0][0]))
         if re.search(r"[与同]", text[title[0]:title[1]]):  # 甲乙签署了“A与B合作协议”: the title names them
@@ -104,6 +107,18 @@ def _verb_agreements(view: SentView, ctx: SigningContext) -> list[AgreementMenti
 #: what may stand between the last party and the verb before a preposition: "今天（3月1日）正式"
 _ADVERBIAL_POS = {"d", "ad", "TIME", "t", "w", "c", "f"}
 _PREP = {"等", "就", "在", "于", "对", "围绕", "针对"}
+#: who the signers stand for, or how many parties sign: "A与B代表双方签署", "A与B、C三方签署"
+_ON_BEHALF = re.compile(r"代表|双方|各方|两地|[两三四五六七八九十多]方?|方")
+
+
+def _signer_end(view: SentView, i: int, j: int) -> int:
+    """Where the person who signs for the party ending at ``i`` ends ("B集团董事长李东|代表双方签署"):
+    a title, then a person's name, before ``j``; else ``i``."""
+    titles = vocab().titles
+    for n in view.names_of("person"):
+        if i < n.start < j and view.text[i:n.start] in titles:
+            return n.end
+    return i
 
 
 def _adverbial(view: SentView, i: int, j: int) -> bool:
@@ -114,7 +129,8 @@ def _adverbial(view: SentView, i: int, j: int) -> bool:
         if s >= i:
             if pos == "p" or view.text[s:e] in _PREP:  # "在北京", "就…", "等单位"
                 return True
-            if pos not in _ADVERBIAL_POS and not _BOTH.fullmatch(view.text[s:e]):  # "中国和X双方"
+            if pos not in _ADVERBIAL_POS and not _BOTH.fullmatch(view.text[s:e]) \
+                    and not _ON_BEHALF.fullmatch(view.text[s:e]):  # "中国和X双方", "…三方", "代表双方"
                 return False
     return True
 

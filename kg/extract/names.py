@@ -233,6 +233,10 @@ def _organizations(view: SentView) -> list[Name]:
         if sender is not None:  # 马来西亚驻|中国大使馆: the mission belongs to who sends it
             del found[(s, e)]
             found[(sender, e)] = Name(sender, e, text[sender:e], "organization", n.categories)
+    for (s, e), n in list(found.items()):
+        for a, b in _split_pair(n.text):  # 东湖区政府同远航集团/ORG: one token, two bodies
+            found.pop((s, e), None)
+            found[(s + a, s + b)] = Name(s + a, s + b, n.text[a:b], "organization", org_categories(n.text[a:b]))
     for s, e, title in _bodies_taken_for_persons(view):
         if not any(a <= s and e <= b for a, b in found):
             cats = {"Company"} if "company" in v.titles[title] else _categories_of(view, s, e, text[s:e])
@@ -242,6 +246,17 @@ def _organizations(view: SentView) -> list[Name]:
 
 #: bodies one country or region keeps in another place (not "X驻联合国教科文组织代表", a post)
 _MISSION = re.compile(r"(?:使馆|领事馆|办事处|代表处|联络处|联络办|办)$")
+
+
+def _split_pair(name: str) -> list[tuple[int, int]]:
+    """(start, end) of two bodies a tagger joined into one name across 与/同/和/及, when each
+    side is a body by its suffix (某区政府同某集团); none for one name with 与 inside
+    (大数据分析与应用技术国家工程实验室, 国家发展和改革委员会: the left side is no body)."""
+    for m in re.finditer(r"[与同和及]", name):
+        left, right = name[:m.start()], name[m.end():]
+        if len(left) >= 3 and len(right) >= 3 and is_org_name(left) and is_org_name(right):
+            return [(0, m.start()), (m.end(), len(name))]
+    return []
 
 
 def _sender(view: SentView, start: int, end: int) -> int | None:

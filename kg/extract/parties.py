@@ -91,8 +91,8 @@ def _member_parties(view: SentView, s: int, e: int) -> list[Name]:
     found = _names_in(view, s, e)
     ending = [n for n in found if n.end == e]
     if ending and ending[0].kind == "person" and ending[0].start > s:
-        # "A公司董事长王某": the person signs for the body named before the title
-        return [n for n in found if n.kind == "organization"][:1]
+        # "A公司董事长王某": the person signs for the body named before the title ("A市市长王某": the city)
+        return ([n for n in found if n.kind == "organization"] or [n for n in found if n.kind == "place"])[:1]
     if ending:
         return ending
     orgs = [n for n in found if n.kind == "organization"]
@@ -142,6 +142,24 @@ def _units(view: SentView, lo: int, hi: int) -> list[tuple[int, int, str]]:
             continue
         out.append((s, e, "join" if view.text[s:e] in _JOIN or _GLUED_JOIN.match(view.text[s:e]) else pos))
         i += 1
+    return _inside_token(view, out, names)
+
+
+def _inside_token(view: SentView, units: list[tuple[int, int, str]], names: dict[int, Name]) -> list[tuple[int, int, str]]:
+    """A token the tagger glued over two names ("A区政府同B集团"/ORG) read again inside: after
+    a name that ends inside it, the connective and the next name become units of their own."""
+    out = []
+    for k, u in enumerate(units):
+        out.append(u)
+        if u[2] != "name":
+            continue
+        nxt = units[k + 1][0] if k + 1 < len(units) else None
+        p = u[1]
+        if nxt is not None and nxt <= p:
+            continue
+        if view.text[p:p + 1] in _JOIN and (p + 1) in names:  # the skipped rest: 同|B集团
+            n = names[p + 1]
+            out += [(p, p + 1, "join"), (n.start, n.end, "name")]
     return out
 
 
@@ -233,7 +251,26 @@ def body_pair(view: SentView) -> list[Name] | None:
         if re.fullmatch(r"[与和同及]", view.text[a.end:b.start]) and "organization" in (a.kind, b.kind):
             # a "person" joined to a body is a body the tagger took for a person
             return [n if n.kind != "person" else Name(n.start, n.end, n.text, "organization") for n in (a, b)]
-    return None
+    return _met_pair(view)
+
+
+#: a meeting of two sides: "A书记甲会见了B董事长乙一行"
+_MEET = re.compile(r"会见|会谈|接见|见面|座谈")
+
+
+def _met_pair(view: SentView) -> list[Name] | None:
+    """The bodies of the two sides of a meeting (the last before the verb, in its clause, and
+    the first after it): "双方" in the next sentence means them."""
+    m = _MEET.search(view.text)
+    if m is None:
+        return None
+    clause = max(view.text.rfind(c, 0, m.start()) for c in _CLAUSE_MARKS) + 1
+    bodies = [n for n in view.names if n.kind in ("organization", "place")]
+    host = [n for n in bodies if clause <= n.start and n.end <= m.start()]
+    guest = [n for n in bodies if n.start >= m.end()]
+    if not host or not guest or not any(n.kind == "organization" for n in (host[-1], guest[0])):
+        return None
+    return [host[-1], guest[0]]
 
 
 #: an attribute before the subject: "位于X的A", "地处X的A", "作为X的A"
