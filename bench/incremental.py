@@ -5,7 +5,8 @@
 Copies the first ITEMS files of ../shared/corpus/xwlb-2023 to a temporary folder, builds them
 (`kg build --workers N`, the reference), changes CHANGED files (a sentence appended to each)
 and removes REMOVED, re-runs the build into the same folder, then builds the final sources
-clean into another folder and checks that graph.trig is byte-identical. Reports both wall
+clean into another folder and checks that graph.trig (and report.txt, the SHACL report the
+re-run made incrementally) are byte-identical. Reports both wall
 times, their ratio, the stage timings of the re-run and what it reused, rebuilt and removed.
 Writes bench/results/incremental.json (incremental-no-validate.json with --no-validate). Each
 build runs as `python -m kg build` in a child process, as a user would run it, on a copy of the
@@ -80,12 +81,16 @@ def main() -> None:
     rerun, rerun_stats = kg_build(src, out, args.workers, not args.no_validate, env)
     clean_s, _ = kg_build(src, clean, args.workers, not args.no_validate, env)
     same = (out / "graph.trig").read_bytes() == (clean / "graph.trig").read_bytes()
+    same_report = None if args.no_validate else (
+        (out / "report.txt").read_bytes() == (clean / "report.txt").read_bytes())
     result = {
         "items": len(files), "validate": not args.no_validate, "chars": full_stats["chars"], "workers": args.workers,
         "cpus": os.cpu_count(), "python": platform.python_version(),
         "full_build_seconds": round(full, 2), "rerun_seconds": round(rerun, 2),
         "rerun_over_full": round(rerun / full, 3), "clean_build_of_final_seconds": round(clean_s, 2),
         "graph_trig_identical_to_clean_build": same,
+        "report_txt_identical_to_clean_build": same_report,
+        "rerun_validation": rerun_stats["validation"],
         "rerun_files": {k: len(v) for k, v in rerun_stats["files"].items()},
         "rerun_timings": {k: round(v, 2) for k, v in rerun_stats["timings"].items()},
         "full_timings": {k: round(v, 2) for k, v in full_stats["timings"].items()},

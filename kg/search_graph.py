@@ -27,8 +27,9 @@ class GraphReader:
         self._read: dict = {}
 
     def pairs(self, predicate, skip_objects=()) -> dict:
-        """{subject IRI: [object term, …]}: distinct, first-seen order; IRI subjects only;
-        ``skip_objects`` (IRIs) left out by the query (fewer Python objects made)."""
+        """{subject IRI: [object term, …]}: distinct, in the order of their N-Triples text (not
+        the store's: an on-disk and an in-memory store of the same quads give the same index);
+        IRI subjects only; ``skip_objects`` (IRIs) left out by the query (fewer Python objects made)."""
         key = (str(predicate), *map(str, skip_objects))
         if key not in self._read:
             out: dict = defaultdict(dict)
@@ -37,7 +38,7 @@ class GraphReader:
             for s, o in self.store.query(query, use_default_graph_as_union=True):
                 if type(s) is self._iri:
                     out[s.value][o] = None
-            self._read[key] = {k: list(v) for k, v in out.items()}
+            self._read[key] = {k: sorted(v, key=str) if len(v) > 1 else list(v) for k, v in out.items()}
         return self._read[key]
 
     def first(self, predicate) -> dict:

@@ -131,6 +131,97 @@ def load_store(build_dir, quads=None, files=()) -> Path:
     return _swap(tmp, store_path(build_dir))
 
 
+#: a re-run whose quads differ from the previous build's in more than this share loads anew
+UPDATE_SHARE = 0.25
+
+
+def update_store(build_dir, previous, old_nq, new_nq, quads=()) -> Path | None:
+    """Make BUILD/store from the ``previous`` build's store instead of loading every quad: a
+    checkpoint of it (hard links, ``Store.backup``), the quads of the sorted N-Quads file
+    ``new_nq`` that its predecessor ``old_nq`` lacks added, those it no longer has removed,
+    the graphs of ``quads`` (the build metadata) replaced and graphs no longer present
+    dropped: the same quads and graphs as ``load_store(build_dir, quads, [new_nq])``. None
+    (nothing done) when there is no previous store or sorted file, or too much changed."""
+    from pyoxigraph import NamedNode, RdfFormat, Store, parse
+
+    build_dir, before = Path(build_dir), store_path(previous) if previous else None
+    if before is None or not (before / "CURRENT").is_file() or not Path(old_nq).is_file():
+        return None
+    diff = diff_sorted(old_nq, new_nq)
+    if diff is None or len(diff.added) + len(diff.removed) > UPDATE_SHARE * max(1, diff.lines):
+        return None
+    tmp = build_dir / f".store.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    Store.read_only(str(before.resolve())).backup(str(tmp))
+    store = Store(str(tmp))
+    keep = diff.graphs | {str(q.graph_name) for q in quads}
+    for g in list(store.named_graphs()):
+        if str(g) not in keep:
+            store.remove_graph(g)
+    for g in {q.graph_name for q in quads}:
+        if isinstance(g, NamedNode):
+            store.clear_graph(g)
+    for q in parse("".join(diff.removed).encode("utf-8"), format=RdfFormat.N_QUADS):
+        store.remove(q)
+    store.bulk_extend(parse("".join(diff.added).encode("utf-8"), format=RdfFormat.N_QUADS))
+    store.bulk_extend(quads)
+    store.flush()
+    del store
+    return _swap(tmp, store_path(build_dir))
+
+
+@dataclass
+class Diff:
+    added: list[str]    # N-Quads lines
+    removed: list[str]
+    lines: int          # of the new file
+    graphs: set[str]    # graph names of the new file, as N-Quads terms
+
+
+def _graph_of(line: str) -> str:
+    """The graph name of an N-Quads line as written by kg.stream.merge ("" for none found)."""
+    body = line.rstrip("\n")[:-2]
+    return body[body.rfind(" <") + 1:] if body.endswith(">") else ""
+
+
+def diff_sorted(old, new) -> Diff | None:
+    """The lines only in one of two N-Quads files sorted by graph, then line (kg.stream.merge),
+    in one pass over both; None when a file is not in that order."""
+    class Unsorted(Exception):
+        pass
+
+    graphs: set[str] = set()
+
+    def keyed(path, note):
+        last = None
+        with open(path, encoding="utf-8", newline="\n") as f:
+            for line in f:
+                key = (_graph_of(line), line)
+                if last is not None and key <= last:
+                    raise Unsorted
+                if note:
+                    graphs.add(key[0])
+                last = key
+                yield key
+
+    added, removed, lines = [], [], 0
+    a, b = keyed(old, False), keyed(new, True)
+    try:
+        x, y = next(a, None), next(b, None)
+        while x is not None or y is not None:
+            if y is None or (x is not None and x < y):
+                removed.append(x[1])
+                x = next(a, None)
+            elif x is None or y < x:
+                added.append(y[1])
+                y, lines = next(b, None), lines + 1
+            else:
+                x, y, lines = next(a, None), next(b, None), lines + 1
+    except Unsorted:
+        return None
+    return Diff(added, removed, lines, graphs)
+
+
 def _swap(new: Path, dest: Path) -> Path:
     """Put folder ``new`` at ``dest``, replacing what was there with two renames."""
     old = dest.with_name(f".{dest.name}.old-{os.getpid()}")

@@ -1,0 +1,133 @@
+"""What makes a re-run cost what changed: the store updated from the previous build's, the few
+files to rebuild built in this process, the search index written from an in-memory copy in a
+child process; each gives what a clean build gives."""
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+import kg.build as build_module
+from kg.build import BuildOptions, build
+from kg.search import write_index
+from kg.store import diff_sorted, open_store
+from test_build import QUIET, fake_pipeline, write  # noqa: F401 - stand-in pipeline
+
+
+def store_content(out: Path) -> tuple[set[str], set[str]]:
+    """The store's quads (the build metadata, with its times, left out) and graph names."""
+    store = open_store(out)
+    quads = {str(q) for q in store if not str(q.graph_name).endswith("/build>")}
+    return quads, {str(g) for g in store.named_graphs()}
+
+
+def index_rows(path: Path) -> list[str]:
+    with sqlite3.connect(path) as db:
+        return [line for line in db.iterdump() if "'build'" not in line]
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """How often the build loaded a store anew, and with how many workers it built files."""
+    seen = {"load_store": 0, "workers": []}
+    load, run = build_module.load_store, build_module.run
+
+    def counting_load(*args, **kwargs):
+        seen["load_store"] += 1
+        return load(*args, **kwargs)
+
+    def noting_run(paths, shards, options):
+        seen["workers"].append(options.workers)
+        return run(paths, shards, options)
+
+    monkeypatch.setattr(build_module, "load_store", counting_load)
+    monkeypatch.setattr(build_module, "run", noting_run)
+    return seen
+
+
+def test_rerun_updates_the_store_and_equals_a_clean_build(tmp_path, fake_pipeline, calls):
+    files = {f"{n}.txt": f"人{n} 共同{n % 3}" for n in range(12)}
+    src, out, clean = write(tmp_path / "src", files), tmp_path / "out", tmp_path / "clean"
+    options = BuildOptions(workers=2, progress=False)
+    build([src], out, options)
+    assert calls["load_store"] == 1
+    write(src, {"3.txt": "人3 新人"})
+    (src / "5.txt").unlink()
+    build([src], out, options)
+    assert calls["load_store"] == 1, "the re-run loaded its store anew"
+    assert calls["workers"] == [2, 1]  # one small changed file: built in this process
+    build([src], clean, options)
+    assert store_content(out) == store_content(clean)
+    assert not any("5.txt" in g for g in store_content(out)[1])  # the removed file's graph went
+    assert index_rows(out / "search.sqlite") == index_rows(clean / "search.sqlite")
+    assert (out / "current/graph.nq").read_bytes() == (clean / "current/graph.nq").read_bytes()
+
+
+def test_rerun_that_changes_most_quads_loads_the_store_anew(tmp_path, fake_pipeline, calls):
+    src, out = write(tmp_path / "src", {"a.txt": "张三", "b.txt": "王五"}), tmp_path / "out"
+    build([src], out, QUIET)
+    write(src, {"a.txt": "赵六 孙七 周八", "b.txt": "吴九 郑十"})
+    build([src], out, QUIET)
+    assert calls["load_store"] == 2
+    build([src], tmp_path / "clean", QUIET)
+    assert store_content(out) == store_content(tmp_path / "clean")
+
+
+def test_rerun_of_large_files_uses_the_workers(tmp_path, fake_pipeline, calls, monkeypatch):
+    monkeypatch.setattr(build_module, "IN_PROCESS_BYTES", 10)
+    src, out = write(tmp_path / "src", {"a.txt": "张三", "b.txt": "王五"}), tmp_path / "out"
+    build([src], out, BuildOptions(workers=2, progress=False))
+    write(src, {"a.txt": "张三 李四"})
+    build([src], out, BuildOptions(workers=2, progress=False))
+    assert calls["workers"] == [2, 2]
+
+
+def test_diff_sorted_lines_and_unsorted_file(tmp_path):
+    old, new, bad = tmp_path / "old.nq", tmp_path / "new.nq", tmp_path / "bad.nq"
+    a, b, c = (f"<http://x/{n}> <http://x/p> \"{n}\" <http://x/g{g}> .\n" for n, g in
+               (("a", 1), ("b", 1), ("c", 2)))
+    old.write_text(a + b, encoding="utf-8")
+    new.write_text(a + c, encoding="utf-8")
+    bad.write_text(c + a, encoding="utf-8")  # graph g2 before g1
+    diff = diff_sorted(old, new)
+    assert (diff.added, diff.removed, diff.lines) == ([c], [b], 2)
+    assert diff.graphs == {"<http://x/g1>", "<http://x/g2>"}
+    assert diff_sorted(bad, new) is None and diff_sorted(old, bad) is None
+
+
+def test_index_from_memory_equals_index_from_disk(tmp_path, fake_pipeline):
+    """Several labels of one entity: the display name does not depend on the store's order."""
+    src, out = write(tmp_path / "src", {"a.txt": "张三 李四", "b.txt": "王五"}), tmp_path / "out"
+    build([src], out, QUIET)
+    memory = ox.Store()
+    memory.bulk_load(path=str(out / "current/graph.nq"), format=ox.RdfFormat.N_QUADS)
+    memory.bulk_load(path=str(out / "metadata.trig"), format=ox.RdfFormat.TRIG)
+    extra = [ox.Quad(ox.NamedNode("http://example.org/person/张三"), ox.NamedNode(p), ox.Literal(v, language="zh"),
+                     ox.NamedNode("http://example.org/g"))
+             for p, v in (("http://www.w3.org/2000/01/rdf-schema#label", "甲"),
+                          ("http://www.w3.org/2000/01/rdf-schema#label", "乙"))]
+    memory.extend(extra)
+    disk = ox.Store(str(tmp_path / "disk"))
+    disk.bulk_extend(list(memory))
+    write_index(memory, tmp_path / "m.sqlite")
+    write_index(disk, tmp_path / "d.sqlite")
+    assert index_rows(tmp_path / "m.sqlite") == index_rows(tmp_path / "d.sqlite")
+
+
+def _killed(*args):
+    import os
+
+    os._exit(3)  # as the kernel's OOM killer would end it
+
+
+def test_index_process_killed_is_a_build_error(tmp_path, fake_pipeline, monkeypatch):
+    from kg.errors import BuildError
+
+    src = write(tmp_path / "src", {"a.txt": "张三"})
+    monkeypatch.setattr(build_module, "index_into", _killed)
+    with pytest.raises(BuildError, match="search index stopped"):
+        build([src], tmp_path / "out", QUIET)
+    assert not (tmp_path / "out" / "stats.json").exists()
