@@ -124,3 +124,17 @@ def test_a_place_named_zone_is_no_initiative(lac):
 
 def test_a_management_committee_is_a_body(lac):
     assert "滨江高新区管委会" in names("滨江高新区管委会副主任张华介绍情况。", lac, "organization")
+
+
+def test_a_verb_glued_to_a_name_is_cut_off(lac):
+    doc = link(extract(annotate(read_text("市大数据发展管理局局长周强作说明。", "case.txt"), lac)))
+    persons = {e.name for (k, _), e in doc.entities.items() if k == "person"}
+    assert "周强" in persons and "周强作" not in persons
+    assert ("周强", "局长", "市大数据发展管理局") in {(p.person, p.title, p.org) for p in doc.facts.posts}
+    # a given name 作 stays when no object of 作 follows
+    assert "李作成" in names("李作成出席会议。", lac, "person")
+
+
+def test_chair_professor_is_a_title(lac):
+    doc = link(extract(annotate(read_text("北方理工大学讲席教授王立群作主旨演讲。", "case.txt"), lac)))
+    assert ("王立群", "讲席教授", "北方理工大学") in {(p.person, p.title, p.org) for p in doc.facts.posts}

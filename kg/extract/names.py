@@ -26,6 +26,7 @@ def find_names(view: SentView) -> None:
     for s, e, label in view.lac:
         if label == "PERSON":
             e = _third_char(view, s, e)
+            e = _verb_glued(view, s, e)
         text = view.text[s:e]
         if label == "PERSON" and _plausible_person(text):
             if not any(o.start <= s and e <= o.end for o in orgs):
@@ -175,6 +176,18 @@ def _third_char(view: SentView, s: int, e: int) -> int:
     if any(rest.startswith(verb) for verb, _, _ in vocab().role_verbs):
         return e + 1
     return e + 1 if vocab().title_prefix(rest) and view.tokens[k][2] != "n" else e
+
+
+#: what 作/做 takes after a speaker's name: "张平作报告", "周强作说明", "李东做主旨演讲"
+_MAKES = re.compile(r"(?:了|过)?(?:[^，。；]{0,4}(?:报告|讲话|发言|演讲|说明|部署|总结|点评|介绍|交流|解读|分享))")
+
+
+def _verb_glued(view: SentView, s: int, e: int) -> int:
+    """A three-character "name" that ends with 作/做 when what follows is its object: the verb
+    (周强|作说明), not the name's third character (a given name 作 before a verb stays: 李作成出席)."""
+    if e - s == 3 and view.text[e - 1] in "作做" and _MAKES.match(view.text, e):
+        return e - 1
+    return e
 
 
 def _plausible_person(text: str) -> bool:
