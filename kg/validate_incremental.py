@@ -40,7 +40,7 @@ from .ns import RDF, RDFS, SH
 
 FORMAT = 1
 KEY, DATA, RESULTS = "key.json", "data.nt", "results.jsonl"
-SKOLEM = "urn:kg:validation:bnode:"  # blank nodes of cached report triples, written as IRIs
+SKOLEM = "urn:x-citykg-validation:bnode:"  # blank nodes of cached report triples, written as IRIs
 MAX_SHARE = 0.5  # above this share of the data's subjects, validate everything
 #: shape features whose reach :func:`depth` does not bound
 _UNBOUNDED = (SH.targetObjectsOf, SH.target, SH.validator, SH.nodeValidator, SH.propertyValidator,
@@ -301,7 +301,7 @@ def changed_pairs(old: set[str], new: set[str]) -> set[tuple[str, str]]:
     return out
 
 
-_ONTOLOGY = "urn:kg:validation:ontology"
+_ONTOLOGY = "urn:x-citykg-validation:ontology"
 
 
 def _store(data: Data):
