@@ -383,13 +383,21 @@ def _indexing(stage: Path, merged, metadata: bytes):
     if merged.quads > MEMORY_INDEX_QUADS:
         yield None
         return
+    with _in_child(index_into, merged.path, metadata, stage / "search.sqlite") as future:
+        yield future
+
+
+@contextlib.contextmanager
+def _in_child(fn, *args):
+    """``fn(*args)`` in a child process that dies with this one: yields its future. Leaving
+    early (an error, Ctrl-C) stops the child."""
     from pebble import ProcessPool
 
     from .executor import die_with_parent
 
     pool = ProcessPool(max_workers=1, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
-        yield pool.schedule(index_into, args=(merged.path, metadata, stage / "search.sqlite"))
+        yield pool.schedule(fn, args=args)
     except BaseException:
         pool.stop()
         raise
@@ -449,20 +457,9 @@ def _validation(stage: Path, data: Path, options: BuildOptions, previous: Path |
     if not options.validate:
         yield None
         return
-    from pebble import ProcessPool
-
-    from .executor import die_with_parent
-
     # forked (as kg.executor's workers) before this process opens the store
-    pool = ProcessPool(max_workers=1, initializer=die_with_parent, initargs=(os.getpid(),))
-    try:
-        yield pool.schedule(validate_into, args=(stage, data, options.shapes, options.engine, previous))
-    except BaseException:
-        pool.stop()
-        raise
-    finally:
-        pool.close()
-        pool.join()
+    with _in_child(validate_into, stage, data, options.shapes, options.engine, previous) as future:
+        yield future
 
 
 def _wait_for(future, what: str):
