@@ -126,6 +126,7 @@ def load_store(build_dir, quads=None, files=()) -> Path:
         while batch := list(islice(parsed, LOAD_BATCH)):
             store.bulk_extend(batch)
     store.bulk_extend(quads or [])
+    store.optimize()  # compacts the many files the batches left: each term decode is one lookup
     store.flush()
     del store
     return _swap(tmp, store_path(build_dir))
@@ -165,6 +166,7 @@ def update_store(build_dir, previous, old_nq, new_nq, quads=()) -> Path | None:
         store.remove(q)
     store.bulk_extend(parse("".join(diff.added).encode("utf-8"), format=RdfFormat.N_QUADS))
     store.bulk_extend(quads)
+    store.optimize()
     store.flush()
     del store
     return _swap(tmp, store_path(build_dir))
