@@ -22,7 +22,7 @@ PLACE_END = re.compile(r"(?:[港湾岛屿山峰河江湖海洋区县市州镇乡
 
 
 def head_place(name: str) -> str | None:
-    """The division or country a longer name starts with (泰国林查班港 -> 泰国), if any."""
+    """The division or country a longer name starts with (越南海防港 -> 越南), if any."""
     found = gz.find(name)
     if found and found[0][0] == 0 and found[0][2] == "PLACE" and found[0][1] < len(name):
         return name[: found[0][1]]

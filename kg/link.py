@@ -176,7 +176,7 @@ def link(doc: Document) -> Document:
     for f in doc.facts.entities:
         add(f)
         head = head_place(f.name) if f.kind == "place" else None
-        if head:  # 泰国林查班港, 海口江东新区: the venue names its country or city too
+        if head:  # 越南海防港, 湛江海东新区: the venue names its country or city too
             add(EntityFact("place", head, f.evidence))
     merged = _merge_tails(groups, by_surface)
     # references between entities, now that every name is known

@@ -59,7 +59,7 @@ _CATEGORY = {"event": (KG.eventType, EVENT_TYPES, "event-type", KG.EventTypeSche
              "initiative": (KG.initiativeKind, INITIATIVE_KINDS, "initiative-kind", KG.InitiativeKindScheme)}
 
 
-#: zh words for the roles, in the labels of role nodes ("胡衡华：主持（数字重庆建设推进会）")
+#: zh words for the roles, in the labels of role nodes ("王明：主持（数字经济推进会）")
 _ROLE_ZH = {"chair": "主持", "speaker": "发言", "attendee": "出席", "signatory": "签署", "organizer": "主办"}
 
 

@@ -254,14 +254,14 @@ def test_extract_quoted_campaign_with_its_noun_phrase(lac):
 
 def test_extract_places_regions_venues_and_broken_company_names(lac):
     text = ("5月8日，数字城市发展大会在杭州举行。大会服务长三角城市群和中国各地，"
-            "欢迎莅临杭州国际博览中心2楼报告厅参会。华为、广域铭岛等企业参会。")
+            "欢迎莅临杭州国际博览中心2楼报告厅参会。华为、金域铭岛等企业参会。")
     doc = run(text, lac)
     places = names(doc, "place")
     assert {"杭州国际博览中心2楼报告厅", "杭州国际博览中心"} <= places
     assert "中国" not in places and "长三角城市群" in places
     [event] = [e for (k, _), e in doc.entities.items() if k == "event"]
     assert doc.entities[("place", event.place)].name == "杭州国际博览中心2楼报告厅"  # the most precise
-    assert "广域铭岛" in names(doc, "organization") and "铭岛" not in places
+    assert "金域铭岛" in names(doc, "organization") and "金域铭岛" not in places
 
 
 def test_extract_initiative_tails_durations_and_verbal_adjectives(lac):

@@ -251,7 +251,7 @@ def tagger() -> NerTagger:
 ENTITY_LABELS = ("PERSON", "ORG", "POST", "PLACE")
 #: backend or lexicon entities that no recognized entity overlaps: kept from this length on, per
 #: label, None: dropped (measured on held-out CLUENER and the dev articles: LAC's extra two-
-#: character persons (商汤, 小巴) and the lexicon's bare titles cost more precision than they add
+#: character persons (旷视, 小巴) and the lexicon's bare titles cost more precision than they add
 #: recall; LAC's full names (习近平 inside 习近平新时代…), extra bodies and places pay)
 KEEP_UNRECOGNIZED = {"PERSON": 3, "ORG": 1, "POST": None, "PLACE": 1}
 #: recognized labels that only fill gaps: dropped where a backend entity overlaps them
@@ -261,8 +261,8 @@ WEAK = {"PLACE"}
 
 def merge_entities(local: list[tuple], recognized: list[tuple], text: str | None = None) -> list[tuple]:
     """One label per span: a recognized entity replaces every backend or lexicon entity it
-    overlaps (LAC's 徐宗/PERSON under the recognizer's 徐宗本/PERSON, LAC's 商汤/PERSON under
-    商汤/ORG, the lexicon's 主任 under 研究部主任/POST); the others stay as KEEP_UNRECOGNIZED says.
+    overlaps (LAC's 王晓/PERSON under the recognizer's 王晓刚/PERSON, LAC's 李宁/PERSON under
+    李宁/ORG, the lexicon's 主任 under 研究部主任/POST); the others stay as KEEP_UNRECOGNIZED says.
     A WEAK recognized label yields to the backend's entities instead. A backend entity kept
     without the recognizer's say gets the source "<backend>-only" ("lac-only"), so rules can
     weigh it. Of backend and lexicon entities that overlap, the backend's stays. Tuples are

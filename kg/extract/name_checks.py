@@ -98,7 +98,7 @@ def news_lead_note(text: str, s: int, e: int) -> bool:
 def unconfirmed(view: SentView, s: int, e: int, name: str) -> bool:
     """A short body name (two or three characters) only the backend gives (the recognizer, run
     beside it, did not), without a body's suffix, unknown to the gazetteers' bodies and brands:
-    LAC's common words (合作, 新时代). Longer ones (红杉资本) are kept."""
+    LAC's common words (合作, 新时代). Longer ones (高瓴资本) are kept."""
     if e - s > 3 or not view.sources.get((s, e, "ORG"), "").endswith("-only"):
         return False
     from kg.gazetteer import brands, orgs

@@ -58,7 +58,7 @@ _LIST_EDGE = "、，,；;：:。（(和与及等"
 def _join_broken(view: SentView) -> list[tuple[int, int, str]]:
     """Backend mentions a tagger broke apart, joined again:
     成渝地区/PLACE 双城/PLACE 经济圈 → one place (a region named with its kind);
-    广域/ORG 铭岛/PLACE between list separators → one organization (广域铭岛)."""
+    华清/ORG 智岛/PLACE between list separators → one organization (华清智岛)."""
     text, out = view.text, []
     for s, e, label in sorted(view.lac):
         prev = out[-1] if out else None
@@ -86,8 +86,8 @@ _COUNT = re.compile(r"[一二两三四五六七八九十百千\d]+[个座处家�
 
 
 def _made_places(view: SentView) -> list[tuple[int, int]]:
-    """Places named by a head people give places (新区, 码头, 基地, 景区) after a place: 三亚|南繁
-    育制种基地, 海口|江东新区; not inside another name, never without a place before the head."""
+    """Places named by a head people give places (新区, 码头, 基地, 景区) after a place: 宁波|北仑
+    港区集装箱码头, 湛江|海东新区; not inside another name, never without a place before the head."""
     text, out = view.text, []
     places = [(s, e) for s, e, label in view.lac if label == "PLACE"]
     places += [(s, e) for s, e, pos in view.tokens if pos == "LOC"]
@@ -100,7 +100,7 @@ def _made_places(view: SentView) -> list[tuple[int, int]]:
         if k is None or not view.is_token_end(end) or _quoted(text, head, end):
             continue
         start = view.expand_left(k)
-        while start < head and not any(s == start and e <= head for s, e in places):  # 考察|三亚…
+        while start < head and not any(s == start and e <= head for s, e in places):  # 考察|湛江…
             j = view.token_at(start)
             start = view.tokens[j][1] if j is not None else head
         if start >= head or any(n.start < end and start < n.end for n in view.names if n.kind != "place"):
@@ -115,7 +115,7 @@ def _made_places(view: SentView) -> list[tuple[int, int]]:
 
 
 def _places(view: SentView) -> list[tuple[int, int]]:
-    """PLACE mentions; adjacent ones that nest (綦江区 + 古南街道) also as one name."""
+    """PLACE mentions; adjacent ones that nest (余杭区 + 仓前街道) also as one name."""
     not_place = vocab().not_place
     spans = [(s, e) for s, e, label in view.lac
              if (label == "PLACE" and e - s >= 2 and view.text[s:e] not in not_place and not common_noun(view, s, e))
@@ -243,13 +243,16 @@ def _organizations(view: SentView) -> list[Name]:
         found[(s, s + len(name))] = Name(s, s + len(name), name, "organization", _categories_of(view, s, e, name))
     for (s, e), n in list(found.items()):
         sender = _sender(view, s, e)
-        if sender is not None:  # 马来西亚驻|中国大使馆: the mission belongs to who sends it
+        if sender is not None:  # 日本驻|上海总领事馆: the mission belongs to who sends it
             del found[(s, e)]
             found[(sender, e)] = Name(sender, e, text[sender:e], "organization", n.categories)
     for (s, e), n in list(found.items()):
         for a, b in _split_pair(n.text):  # 东湖区政府同远航集团/ORG: one token, two bodies
             found.pop((s, e), None)
             found[(s + a, s + b)] = Name(s + a, s + b, n.text[a:b], "organization", org_categories(n.text[a:b]))
+    for s, e, cats in _listed_bodies(view):
+        if not any(a <= s and e <= b for a, b in found) and not any(a < e and s < b for a, b in found):
+            found[(s, e)] = Name(s, e, text[s:e], "organization", cats or _categories_of(view, s, e, text[s:e]))
     for s, e, title in _bodies_taken_for_persons(view):
         if not any(a <= s and e <= b for a, b in found):
             cats = {"Company"} if "company" in v.titles[title] else _categories_of(view, s, e, text[s:e])
@@ -274,7 +277,7 @@ def _split_pair(name: str) -> list[tuple[int, int]]:
 
 def _sender(view: SentView, start: int, end: int) -> int | None:
     """Where the country or region that sends a mission starts, when the body is a mission (by its
-    suffix) that "X驻" names (马来西亚驻中国大使馆, 某省驻北京办事处): X a place mention, or a
+    suffix) that "X驻" names (日本驻上海总领事馆, 某省驻北京办事处): X a place mention, or a
     gazetteer place, right before 驻."""
     if start < 3 or view.text[start - 1] != "驻" or not _MISSION.search(view.text[:end]):
         return None
@@ -284,17 +287,83 @@ def _sender(view: SentView, start: int, end: int) -> int | None:
     return None
 
 
+#: the kind a list of names ends with ("A、B等企业"), and the category it gives them
+_LIST_KINDS = {"企业": "Company", "公司": "Company", "集团": "Company", "车企": "Company", "厂商": "Company",
+               "银行": "Company", "高校": "University", "院校": "University", "大学": "University",
+               "媒体": "Media", "科研院所": "ResearchInstitute", "院所": "ResearchInstitute",
+               "机构": "", "单位": ""}
+_LIST_HEAD = re.compile(r"等(?:[\d一二三四五六七八九十百千]+[余多]?[家所个])?([\u4e00-\u9fff]{0,6}?)("
+                        + "|".join(sorted(_LIST_KINDS, key=len, reverse=True)) + ")")
+#: tokens a listed name is made of
+_ITEM_POS = {"n", "nz", "nw", "ns", "nt", "nr", "vn", "an", "j", "eng", "ORG", "PER", "LOC", "m", "x"}
+_ITEM_SEP = {"、", "和", "及", "与", "以及"}
+
+
+def _listed_bodies(view: SentView) -> list[tuple[int, int, set[str]]]:
+    """The names of a list that ends with the kind of body they are: "甲科技、乙智造等企业",
+    "甲大学和乙学院等高校" (start, end, categories): bodies whatever the tagger took each one for
+    (a person, a place, nothing), as long as the kind word ends the phrase (not "等企业代表",
+    "等企业家") and most items are names: backend mentions cover them (not one common-noun
+    token), or a gazetteer or a body's suffix knows them (not "政府、企业等单位", "养老、托幼、学校等机构")."""
+    from kg.gazetteer import brands, orgs
+
+    text, out = view.text, []
+    not_org = vocab().not_org
+    covered = {i for a, b, label in view.lac if label in ("PERSON", "ORG", "PLACE") for i in range(a, b)}
+    for m in _LIST_HEAD.finditer(text):
+        end = m.end()
+        k = view.token_at(end - 1)
+        if k is None or not view.is_token_end(end) or view.tokens[k][0] > m.start(2):
+            continue
+        nxt = view.token_at(end)
+        if nxt is not None and view.tokens[nxt][2] in _ITEM_POS | {"vn", "an"}:
+            continue  # 等企业代表, 等企业集聚区: the kind word is not the head
+        j = view.token_at(m.start() - 1)
+        items, item = [], []
+        while j is not None and j >= 0:
+            s, e, pos = view.tokens[j]
+            word = text[s:e]
+            if word in _ITEM_SEP:
+                items.append(item)
+                item = []
+            elif pos in _ITEM_POS:
+                item.insert(0, (s, e, pos))
+            else:
+                break
+            j -= 1
+        items.append(item)
+        if len(items) < 2 or not items[0]:
+            continue  # one name alone before 等 is no list: 华为等企业 has its own evidence
+        cat = _LIST_KINDS[m.group(2)]
+        named = []
+        for item in items:
+            if not item:
+                break
+            s, e = item[0][0], item[-1][1]
+            name = text[s:e]
+            if 2 <= len(name) <= 15 and name not in not_org and not _quoted(text, s, e) \
+                    and not common_noun(view, s, e) and (set(range(s, e)) <= covered or name in brands()
+                                                         or name in orgs() or is_org_name(name)):
+                named.append((s, e, {cat} if cat else set()))
+        if 2 * len(named) > len(items):  # a list of names, not of kinds (养老、托幼、学校等机构)
+            out.extend(named)
+    return out
+
+
 def _bodies_taken_for_persons(view: SentView) -> list[tuple[int, int, str]]:
     """A "person" directly followed by a post title and then by a person is the body that gives
-    the title: 特斯拉/PER 首席执行官 马斯克/PER → 特斯拉 is a company (the title's ``company``
+    the title: 李宁/PER 首席执行官 钱炜/PER → 李宁 is a company (the title's ``company``
     flag says so), since nobody's name stands between another's title and name. Titles that may
     follow a name (习近平总书记) do not count. (start, end, title) of each such body."""
     v, text = vocab(), view.text
     persons = {s: e for s, e, label in view.lac if label == "PERSON"}
     out = []
     for s, e in persons.items():
-        title = v.title_prefix(text[e:])
-        if title and "after" not in v.titles[title] and e + len(title) in persons:
+        at = e
+        while mod := next((m for m in v.title_modifiers if text.startswith(m, at) and m not in v.titles), None):
+            at += len(mod)  # 某某/PER 高级|副总裁 王明/PER: the modifiers belong to the title
+        title = v.title_prefix(text[at:])
+        if title and "after" not in v.titles[title] and at + len(title) in persons:
             out.append((s, e, title))
     return out
 

@@ -1,11 +1,11 @@
 """One "[body]title" phrase split into its title and its body.
 
     中国工程院院士                 (院士, 中国工程院)
-    启迪控股股份有限公司高级常务副总裁  (高级常务副总裁, …公司): modifiers belong to the title
+    华信控股股份有限公司高级常务副总裁  (高级常务副总裁, …公司): modifiers belong to the title
     市委常委                       (常委, 市委): a title that begins with a body gives way
     百度创始人                     (创始人, 百度) when 百度 is a name found in the sentence
     两院院士                       (两院院士, —): no body recognised, the whole phrase is the title
-    格力电器董事长兼总裁            two posts of one body ("兼" joins titles)
+    海尔集团董事长兼总裁            two posts of one body ("兼" joins titles)
 """
 from __future__ import annotations
 
@@ -76,15 +76,33 @@ def split_post(view: SentView, seg: str, seg_start: int) -> Post | None:
     if body is not None:
         return body._replace(title=title)
     domain = _domain(view, raw, seg_start)
-    if domain is not None:  # 商汤科技移动智能事业群|智能驾驶|副总裁
+    if domain is not None:  # 旷视科技云服务事业群|智能驾驶|副总裁
         return domain._replace(title=domain.title + title)
     head = _trim_head(view, raw, seg_start)
     if not head:
         return Post(title, None)
     start = seg_start + len(raw) - len(head)
     if len(head) <= 20 and _NAME_LIKE.fullmatch(head) and not _has_pos(view, start, len(head), {"v", "vd"}):
+        if _brand(view, head, start, title):
+            return Post(title, head, frozenset({"Company"}))
         return Post(head + title, None, lead=head)
     return Post(title, None)
+
+
+def _brand(view: SentView, head: str, start: int, title: str) -> bool:
+    """The head before a title only companies give is the company, by brand, when the tagger
+    names it a body or the brand list knows it (某某科技|首席执行官, where the recognizer took
+    the whole phrase for the title): two to eight characters, not a person's name."""
+    from kg.gazetteer import brands
+
+    v = vocab()
+    if "company" not in v.titles.get(v.title_suffix(title) or title, ()) or not 2 <= len(head) <= 8:
+        return False
+    end = start + len(head)
+    if head in brands():
+        return True
+    toks = [(s, e, pos) for s, e, pos in view.tokens if start <= s < end]
+    return bool(toks) and toks[0][0] == start and toks[-1][1] == end and all(pos in ("ORG", "nz") for _, _, pos in toks)
 
 
 def _bare_unit(head: str) -> bool:
@@ -104,7 +122,7 @@ def _short_body(view: SentView, raw: str, start: int, title: str) -> Post | None
 
 def _body(view: SentView, raw: str, start: int) -> Post | None:
     """The body that ends where the title begins: the longest of an organization the
-    sentence names (商汤科技|联合创始人) and the head with a body's suffix."""
+    sentence names (旷视科技|联合创始人) and the head with a body's suffix."""
     end = start + len(raw)
     found = [n for n in _orgs(view) if n.start >= start and _ends_at(view, n.end, end)
              and not _spans_clause(view, n.start, n.end)]
@@ -129,7 +147,7 @@ def _orgs(view: SentView) -> list[Name]:
 
 def _spans_clause(view: SentView, start: int, end: int) -> bool:
     """A found name that runs over a person or a preposition that opens a clause (在人民大会堂同…);
-    a name that is the tagger's whole "person" was already judged a body (特斯拉|创始人)."""
+    a name that is the tagger's whole "person" was already judged a body (李宁|创始人)."""
     return any(start <= s < end and ((pos == "PER" and (s, e) != (start, end))
                                      or (pos == "p" and view.text[s:e] in _CLAUSE_P))
                for s, e, pos in view.tokens)
@@ -175,7 +193,7 @@ def _has_pos(view: SentView, start: int, length: int, tags: set[str]) -> bool:
 
 def split_joined(view: SentView, seg: str, seg_start: int) -> list[Post]:
     """Titles joined by 兼 in one phrase; a title without a body takes the one before it
-    (格力电器董事长兼总裁); none when a part is not a post."""
+    (海尔集团董事长兼总裁); none when a part is not a post."""
     parts, pos = [], 0
     for m in re.finditer("兼任?", seg):
         parts.append((seg[pos:m.start()], seg_start + pos))
@@ -195,7 +213,7 @@ def _last_only(view: SentView, parts: list[tuple[str, int]]) -> list[Post]:
 
 def inherit(posts: list[Post], joined: bool = False) -> list[Post]:
     """Posts in text order; a bare title after a body's title is in that body when the body
-    is a company, a university, an institute or a medium (商汤科技联合创始人、首席执行官),
+    is a company, a university, an institute or a medium (旷视科技联合创始人、首席执行官),
     or when 兼 joins them; never a title that names its own government (市委副书记、市长)."""
     out: list[Post] = []
     for p in posts:

@@ -1,16 +1,16 @@
 """Posts: a person with a title, in a body when the text names one.
 
     市委书记袁家军                          (市委, 书记)
-    市委副书记、市长胡衡华                  (市委, 副书记) + (—, 市长): titles before one name
-    中国工程院院士、西安电子科技大学教授段宝岩  two posts
+    市委副书记、市长王明                    (市委, 副书记) + (—, 市长): titles before one name
+    中国科学院院士、浙江大学教授李明        two posts
     习近平总书记 / 赵明委员长               a title that may follow the name
-    格力电器董事长兼总裁董明珠              titles joined by 兼 share their body
+    海尔集团董事长兼总裁张华                titles joined by 兼 share their body
     云途科技联合创始人、首席执行官王立新    a bare title after a company's title is in that company
     王明，清华大学教授、博士生导师，        titles in apposition after the name
     副市长李华、赵刚                        a list of names after a title several hold
     两院院士                                no body recognised: the whole phrase is the title
     梅宏担任主任委员                        a title taken on; its body is the sentence's topic
-    首批委员既有高文、李培根…，刘伟…等      members listed after the title they share
+    首批委员既有张一、李二…，王三…等        members listed after the title they share
 """
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def _find(view: SentView, org: str, before: int) -> tuple[int, int]:
 
 
 def _titles_before(view: SentView, person: Name) -> list[tuple[str, str | None]]:
-    """Phrases "[body]title" separated by 、 right before the name: 市委副书记、市长胡衡华;
+    """Phrases "[body]title" separated by 、 right before the name: 市委副书记、市长王明;
     a bare title takes the body of the title before it when they share one."""
     found: list[Post] = []  # right to left
     others = [p.end for p in view.names_of("person") if p is not person]
@@ -68,7 +68,7 @@ def _titles_before(view: SentView, person: Name) -> list[tuple[str, str | None]]
             seg_start -= 1
         cut = max((e for e in others if seg_start < e <= pos), default=seg_start)  # no other name
         if cut != seg_start and view.text[cut:cut + 1] in _JOINS:
-            cut += 1  # 马云与|特斯拉创始人马斯克: the conjunction after the other name
+            cut += 1  # 王伟与|小米创始人雷军: the conjunction after the other name
         posts = split_joined(view, view.text[cut:pos], cut)
         if not posts:
             seg = view.text[seg_start:pos]
@@ -96,7 +96,7 @@ _LIST_TAIL = re.compile(r"等(?:[^，。；、]{0,15}?的)?([\u4e00-\u9fff]{2,12
 
 
 def _list_titles(view: SentView) -> dict[int, list[tuple[str, str | None]]]:
-    """Names listed before a title they share: "高文、李培根、陈纯等信息科学领域的两院院士"."""
+    """Names listed before a title they share: "张一、李二、王三等信息科学领域的两院院士"."""
     persons = view.names_of("person")
     out: dict[int, list] = {}
     run: list[Name] = []
@@ -141,7 +141,7 @@ def _taken_on(view: SentView, person: Name, topic: str | None) -> list[tuple[str
 
 def _members(view: SentView, topic: str | None) -> dict[int, list[tuple[str, str | None]]]:
     """Persons listed right after the title they share, to the end of the sentence:
-    "首批委员既有高文、李培根、陈纯等…院士，刘伟、张国有等经济学家"."""
+    "首批委员既有张一、李二、王三等…院士，刘四、赵五等经济学家"."""
     out: dict[int, list] = {}
     text, persons = view.text, view.names_of("person")
     for m in _MEMBERS.finditer(text):
@@ -215,7 +215,7 @@ _NOUN_ON = set("团会府")  # 主席团, 总统府: the title word heads a noun
 
 
 def _titles_after(view: SentView, person: Name) -> list[tuple[str, str | None]]:
-    """A title that may follow the name (习近平总书记), or a credit line "责任编辑：李跃群"."""
+    """A title that may follow the name (习近平总书记), or a credit line "责任编辑：张敏"."""
     v = vocab()
     t = v.title_prefix(view.text[person.end:])
     end = person.end + len(t or "")

@@ -128,7 +128,7 @@ def _list_items(view: SentView, a: int, b: int, bodies: list[Name]) -> list[Name
 
 
 def _joined(names: list[Name], text: str) -> list[Name]:
-    """Bodies named one right after the other are one body: 启迪控股|东北亚总部."""
+    """Bodies named one right after the other are one body: 华信控股|西南总部."""
     out: list[Name] = []
     for n in names:
         if out and out[-1].end == n.start:
