@@ -166,3 +166,16 @@ def test_a_brand_before_a_company_title_is_the_company(lac):
     # not before a title any body gives, nor a common noun
     doc = link(extract(annotate(read_text("会上，公司首席执行官张强发言。", "case.txt"), lac)))
     assert not [e for (k, _), e in doc.entities.items() if k == "organization"]
+
+
+def test_a_quoted_name_after_its_kind_is_a_body(lac):
+    orgs = names("在物流机器人公司“北辰智运”的展位前，观众络绎不绝。", lac, "organization")
+    assert "北辰智运" in orgs
+    # a quoted slogan or programme stays none
+    assert not names("要用好平台“浙里办”，推进“最多跑一次”。", lac, "organization") & {"浙里办", "最多跑一次"}
+
+
+def test_a_place_only_the_recognizer_names_needs_a_place_in_it(lac):
+    # the recognizer tags a device PLACE; no LAC place token, no gazetteer place in it
+    assert not names("展会上，汽车配备了激光雷达、毫米波雷达等传感器。", lac, "place")
+    assert "莲都区" in names("代表团来到丽水市莲都区调研。", lac, "place")

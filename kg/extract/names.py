@@ -118,7 +118,8 @@ def _places(view: SentView) -> list[tuple[int, int]]:
     """PLACE mentions; adjacent ones that nest (余杭区 + 仓前街道) also as one name."""
     not_place = vocab().not_place
     spans = [(s, e) for s, e, label in view.lac
-             if (label == "PLACE" and e - s >= 2 and view.text[s:e] not in not_place and not common_noun(view, s, e))
+             if (label == "PLACE" and e - s >= 2 and view.text[s:e] not in not_place and not common_noun(view, s, e)
+                 and not _recognizer_only_place(view, s, e))
              or (label == "ORG" and (place_name(view.text[s:e]) or visited_place(view.text, s, e)))]
     out = list(spans)
     for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
@@ -130,6 +131,40 @@ def _places(view: SentView) -> list[tuple[int, int]]:
 
 def _quoted(text: str, s: int, e: int) -> bool:
     return s > 0 and e < len(text) and text[s - 1] in "“《" and text[e] in "”》"
+
+
+def _kind_before_quote(text: str, s: int, e: int) -> str | None:
+    """The category ("" when the kind word gives none) when [s, e) is quoted right after a kind
+    of body (…公司“某某科技”, 高校“某某学院”) and is not a programme's name (“某某”计划);
+    None otherwise."""
+    if not (text[s - 1:s] == "“" and text[e:e + 1] == "”"):
+        return None
+    kind = next((k for k in _LIST_KINDS if text.endswith(k, 0, s - 1)), None)
+    v = vocab()
+    if kind is None or any(text.startswith(h, e + 1) for h in (*v.initiative_heads, *v.counted_heads)):
+        return None  # 某公司“某某”计划: the quotes name the company's programme
+    return _LIST_KINDS[kind]
+
+
+def _quoted_after_kind(view: SentView) -> list[tuple[int, int, str]]:
+    """Quoted names right after a kind of body whose name a backend mention is part of
+    (物流机器人公司“北辰智运”: 北辰/PLACE), or a brand: (start, end, category)."""
+    from kg.gazetteer import brands
+
+    out = []
+    for m in re.finditer(r"“([^“”，。、；：！？\s]{2,12})”", view.text):
+        s, e = m.span(1)
+        kind = _kind_before_quote(view.text, s, e)
+        if kind is not None and (m.group(1) in brands() or any(
+                s <= a and b <= e for a, b, label in view.lac if label in ("PERSON", "ORG", "PLACE"))):
+            out.append((s, e, kind))
+    return out
+
+
+def _descriptor(view: SentView, s: int, e: int) -> bool:
+    """[s, e) is made of common words only (物流/n 机器人/n 公司/n): a description, no name."""
+    toks = [pos for a, _, pos in view.tokens if s <= a < e]
+    return bool(toks) and all(pos in ("n", "vn", "v", "a", "an", "ad", "d") for pos in toks)
 
 
 def _venue(text: str, s: int, e: int) -> bool:
@@ -190,6 +225,17 @@ def _verb_glued(view: SentView, s: int, e: int) -> int:
     return e
 
 
+def _recognizer_only_place(view: SentView, s: int, e: int) -> bool:
+    """A place only the entity recognizer names, with no place token of LAC's in it and unknown
+    to the gazetteer: on news it is mostly a thing (毫米波雷达, 装甲架桥车) or a clause piece
+    (上工业企业利润), a place once in ten."""
+    from kg.gazetteer import find
+
+    return view.sources.get((s, e, "PLACE")) == "ner" \
+        and not any(s <= a < e and pos in ("LOC", "ns") for a, _, pos in view.tokens) \
+        and not any(kind == "PLACE" for _, _, kind in find(view.text[s:e]))
+
+
 def _plausible_person(text: str) -> bool:
     v = vocab()
     return bool(_CJK_NAME.match(text)) and text not in v.titles and not v.title_suffix(text)
@@ -234,8 +280,12 @@ def _organizations(view: SentView) -> list[Name]:
         if not is_org_name(name):  # LAC runs on into the verb: 市发展改革委签署
             name = next((name[:i] for i in range(len(name) - 1, 1, -1) if is_org_name(name[:i])), name)
         e = s + len(name)
-        if len(name) < 2 or any(a <= s and e <= b for a, b in found) or _quoted(text, s, e) or _venue(text, s, e) \
-                or not _ends_here(view, e):
+        kind = _kind_before_quote(text, s, e)
+        if len(name) < 2 or any(a <= s and e <= b for a, b in found) or (_quoted(text, s, e) and kind is None) \
+                or _venue(text, s, e) or not _ends_here(view, e):
+            continue
+        if kind is not None:  # 自动驾驶公司“某某科技”: the quotes name the body the kind word says
+            found[(s, e)] = Name(s, e, name, "organization", {kind} if kind else _categories_of(view, s, e, name))
             continue
         if (v.title_suffix(name) and not is_org_name(name)) or not_a_body(view, s, e, name) \
                 or unconfirmed(view, s, e, name) or unsupported(view, s, e, name):
@@ -250,6 +300,11 @@ def _organizations(view: SentView) -> list[Name]:
         for a, b in _split_pair(n.text):  # 东湖区政府同远航集团/ORG: one token, two bodies
             found.pop((s, e), None)
             found[(s + a, s + b)] = Name(s + a, s + b, n.text[a:b], "organization", org_categories(n.text[a:b]))
+    for s, e, kind in _quoted_after_kind(view):
+        for a, b in [k for k in found if k[1] == s - 1 and _descriptor(view, *k)]:
+            del found[(a, b)]  # 物流机器人公司“某某”: the kind phrase describes the body, names none
+        if (s, e) not in found:
+            found[(s, e)] = Name(s, e, text[s:e], "organization", {kind} if kind else _categories_of(view, s, e, text[s:e]))
     for s, e, cats in _listed_bodies(view):
         if not any(a <= s and e <= b for a, b in found) and not any(a < e and s < b for a, b in found):
             found[(s, e)] = Name(s, e, text[s:e], "organization", cats or _categories_of(view, s, e, text[s:e]))
