@@ -179,3 +179,9 @@ def test_a_place_only_the_recognizer_names_needs_a_place_in_it(lac):
     # the recognizer tags a device PLACE; no LAC place token, no gazetteer place in it
     assert not names("展会上，汽车配备了激光雷达、毫米波雷达等传感器。", lac, "place")
     assert "莲都区" in names("代表团来到丽水市莲都区调研。", lac, "place")
+
+
+def test_a_cut_name_before_an_adverb_and_a_role_verb_keeps_its_third_character(lac):
+    # 林志/PER 光/n 线上/s 发表/v 致辞/v: the adverb and the light verb stand between
+    persons = names("日本驻华大使馆参赞林志光线上发表致辞。", lac, "person")
+    assert "林志光" in persons and "林志" not in persons

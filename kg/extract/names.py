@@ -207,10 +207,24 @@ def _third_char(view: SentView, s: int, e: int) -> int:
         return e
     if view.text[e] in _NOT_NAME_CHAR or view.tokens[k][2] not in {"f", "n", "nr", "q", "a", "d"}:
         return e
-    rest = view.text[e + 1:]
+    rest = view.text[_past_fillers(view, k + 1):]
     if any(rest.startswith(verb) for verb, _, _ in vocab().role_verbs):
         return e + 1
     return e + 1 if vocab().title_prefix(rest) and view.tokens[k][2] != "n" else e
+
+
+_FILLER_POS = {"s", "d", "ad", "t"}
+_LIGHT_VERBS = {"发表", "作", "做", "作了", "做了", "进行"}
+
+
+def _past_fillers(view: SentView, k: int) -> int:
+    """Where the verb starts after token ``k``: past an adverb of time or manner (随后/d,
+    线上/s) and a light verb (发表, 作) before the role verb: 林志|光 线上 发表 致辞."""
+    for allowed in (_FILLER_POS, None):
+        if k < len(view.tokens) and ((allowed and view.tokens[k][2] in allowed)
+                                     or (allowed is None and view.text[view.tokens[k][0]:view.tokens[k][1]] in _LIGHT_VERBS)):
+            k += 1
+    return view.tokens[k][0] if k < len(view.tokens) else len(view.text)
 
 
 #: what 作/做 takes after a speaker's name: "张平作报告", "周强作说明", "李东做主旨演讲"
@@ -228,10 +242,10 @@ def _verb_glued(view: SentView, s: int, e: int) -> int:
 def _recognizer_only_place(view: SentView, s: int, e: int) -> bool:
     """A place only the entity recognizer names, with no place token of LAC's in it and unknown
     to the gazetteer: on news it is mostly a thing (毫米波雷达, 装甲架桥车) or a clause piece
-    (上工业企业利润), a place once in ten."""
+    (上工业企业利润), a place once in ten. Long venue names (…中心三层多功能厅) stay."""
     from kg.gazetteer import find
 
-    return view.sources.get((s, e, "PLACE")) == "ner" \
+    return view.sources.get((s, e, "PLACE")) == "ner" and not (e - s >= 5 and _VENUE_END.search(view.text[s:e])) \
         and not any(s <= a < e and pos in ("LOC", "ns") for a, _, pos in view.tokens) \
         and not any(kind == "PLACE" for _, _, kind in find(view.text[s:e]))
 
@@ -352,6 +366,8 @@ _LIST_HEAD = re.compile(r"等(?:[\d一二三四五六七八九十百千]+[余多
 #: tokens a listed name is made of
 _ITEM_POS = {"n", "nz", "nw", "ns", "nt", "nr", "vn", "an", "j", "eng", "ORG", "PER", "LOC", "m", "x"}
 _ITEM_SEP = {"、", "和", "及", "与", "以及"}
+#: tokens of a modifier between 等 and the kind word (等互联网企业, 等知名高校)
+_MODIFIER_POS = {"n", "nz", "vn", "a", "an", "b", "j", "m", "q"}
 
 
 def _listed_bodies(view: SentView) -> list[tuple[int, int, set[str]]]:
@@ -373,6 +389,10 @@ def _listed_bodies(view: SentView) -> list[tuple[int, int, set[str]]]:
         nxt = view.token_at(end)
         if nxt is not None and view.tokens[nxt][2] in _ITEM_POS | {"vn", "an"}:
             continue  # 等企业代表, 等企业集聚区: the kind word is not the head
+        between = [(s, e, pos) for s, e, pos in view.tokens if m.start(1) <= s < m.start(2)]
+        if m.group(1) and (not between or between[0][0] != m.start(1)
+                           or any(pos not in _MODIFIER_POS or view.text[s:e] in ("地", "的") for s, e, pos in between)):
+            continue  # 等地的多所高校: the kind word heads another phrase
         j = view.token_at(m.start() - 1)
         items, item = [], []
         while j is not None and j >= 0:
@@ -396,7 +416,7 @@ def _listed_bodies(view: SentView) -> list[tuple[int, int, set[str]]]:
                 break
             s, e = item[0][0], item[-1][1]
             name = text[s:e]
-            if 2 <= len(name) <= 15 and name not in not_org and not _quoted(text, s, e) \
+            if 2 <= len(name) <= 15 and name not in not_org and not _quoted(text, s, e) and not place_name(name) \
                     and not common_noun(view, s, e) and (set(range(s, e)) <= covered or name in brands()
                                                          or name in orgs() or is_org_name(name)):
                 named.append((s, e, {cat} if cat else set()))
