@@ -2,17 +2,19 @@
 
     per document (a worker process):  read -> annotate -> extract -> link -> map
                                        -> <generation>/shards/<doc-id>.nq
-    then (this process):  resolve -> merge (sorted on disk, kg/stream.py) -> graph.trig,
-                          metadata.trig -> store/, graph.ttl, search.sqlite -> stats.json,
-                          manifest.json
-         (a child process, beside store/, graph.ttl and the index):  SHACL on graph.trig
-                          -> report.ttl, report.txt, validation/ (what a re-run starts from)
+    then (this process):  resolve -> merge (sorted on disk, kg/stream.py) -> graph.nq,
+                          graph.trig, metadata.trig, graph.ttl -> stats.json, manifest.json
+         (child processes, beside graph.ttl):  store/ (loaded, or updated from the previous
+                          build's) and the counts of stats.json read from it; search.sqlite;
+                          SHACL on graph.trig -> report.ttl, report.txt, validation/
 
 The main process streams: quads are never all in its memory (the merge sorts and deduplicates
-them in bounded runs on disk; the store loads them in batches). Validation holds the whole
-graph, so it runs in a child process of its own on the second core, and its memory goes with it;
-on a re-run it validates again only the focus nodes whose data changed and keeps the previous
-report's other results (kg/validate_incremental.py: the same report as a full validation).
+them in bounded runs on disk; resolution keeps per entity and document only what its rules
+read). What holds the whole graph runs in a child process of its own, and its memory goes with
+it: the store (the database, the counting queries), the search index of a large graph, and
+validation; on a re-run, validation checks again only the focus nodes whose data changed and
+keeps the previous report's other results (kg/validate_incremental.py: the same report as a
+full validation).
 
 Every build is made in a new generation folder ``BUILD/.builds/<id>/`` and switched in whole
 when it succeeded (kg/folder.py); a failed, interrupted or killed build leaves the previous one
@@ -331,36 +333,35 @@ def _finish(stage, out, done, errors, options, clock, files, names, corrections=
     resolution = resolve(shards, corrections=corrections)
     resolution.write_report(stage / "resolution.json")
     merged = merge(_resolved(shards, resolution), stage / GRAPH_NQ, names)  # sorted, on disk
+    del resolution  # what it knows of every entity is not needed any more
     write(merged, "trig", stage / "graph.trig")  # sorted: the same quads, the same bytes
     metadata_nq = _metadata(done, options, started).encode("utf-8")
-    metadata = read_quads(nquads=metadata_nq)
-    serialize(metadata, "trig", stage / "metadata.trig", names)
+    serialize(read_quads(nquads=metadata_nq), "trig", stage / "metadata.trig", names)
     timings["merge"] = tick() - t
-    # child processes, beside (only what changed since ``previous`` is validated again; the
-    # index of a small graph is written from a copy of it in memory):
+    # child processes, beside graph.ttl written here: SHACL (only what changed since
+    # ``previous`` is validated again), the store (loaded, or updated from ``previous``'s) with
+    # the figures of stats.json read from it, and the index of a small graph from a copy of it
+    # in memory (of a large one: by the store's child, from the store)
     with _validation(stage, stage / "graph.trig", options, previous) as validation, \
-            _indexing(stage, merged, metadata_nq) as indexing:
-        t = tick()
-        # from the previous build's store when few quads changed, else loaded anew
-        if previous is None or not update_store(stage, previous, previous / GRAPH_NQ, merged.path, metadata):
-            load_store(stage, metadata, files=[merged.path])
-        store = open_store(stage)
-        timings["store"] = tick() - t
+            _indexing(stage, merged, metadata_nq) as indexing, \
+            _storing(stage, merged, metadata_nq, previous, indexing is None) as storing:
         t = tick()
         write(merged, "ttl", stage / "graph.ttl")
-        if indexing is None:  # names, aliases, evidence sentences (kg search, /search)
-            write_index(store, stage / "search.sqlite")
         timings["index"] = tick() - t
         t = tick()
+        stored = _wait_for(storing, "the store")
+        timings["store"], timings["store_wait"] = stored.pop("seconds"), tick() - t
+        timings["index"] += stored.pop("index", 0.0)
         if indexing is not None:  # the child's own time, and the time the build waited for it
+            t = tick()
             timings["index"] += _wait_for(indexing, "the search index")
             timings["index_wait"] = tick() - t
-            t = tick()
+        t = tick()
         conforms, violations, how = None, 0, {}
-        if validation:  # its own time, and the time the build waited for it after the index
+        if validation:  # its own time, and the time the build waited for it after the others
             conforms, violations, timings["validate"], how = _wait(validation)
             timings["validate_wait"] = tick() - t
-    stats = _stats(store, done, errors, options, names, timings, tick() - t0)
+    stats = _stats(stored, done, errors, options, names, timings, tick() - t0)
     stats["validation"] = {"conforms": conforms, "violations": violations, **how}
     stats["build"], stats["files"] = stage.name, files
     for doc_id in files["reused"]:
@@ -372,7 +373,7 @@ def _finish(stage, out, done, errors, options, clock, files, names, corrections=
 #: the search index of a graph of at most this many quads is written in a child process from a
 #: copy of the quads in memory, beside the store: SPARQL over the union of the graphs is ~4x
 #: faster there than on disk (400 news items, 75k quads: 0.26 s against 1.1 s); a larger one
-#: is written by this process from the store, memory bounded
+#: is written from the store by the child that loads it, memory bounded
 MEMORY_INDEX_QUADS = 250_000
 
 
@@ -388,14 +389,50 @@ def _indexing(stage: Path, merged, metadata: bytes):
 
 
 @contextlib.contextmanager
-def _in_child(fn, *args):
+def _storing(stage: Path, merged, metadata: bytes, previous: Path | None, index: bool):
+    """BUILD/store made in a child process (a future: ``result()`` -> kg.build.store_into's
+    dict), so that its memory (the database's, the counting queries') goes with it."""
+    with _in_child(store_into, stage, merged.path, metadata, previous, index, spawn=True) as future:
+        yield future
+
+
+def store_into(stage: Path, nquads: Path, metadata: bytes, previous: Path | None = None,
+               index: bool = False) -> dict:
+    """Make ``stage``/store from the sorted N-Quads file ``nquads`` and ``metadata`` (N-Quads):
+    updated from the ``previous`` build's store when few quads changed, else loaded anew; with
+    ``index``, write ``stage``/search.sqlite from it. Returns how (``store``: loaded or
+    updated), the seconds of each (``seconds``, ``index``) and the rows of the counting queries
+    of stats.json (``counts``, kg.build.store_counts)."""
+    t = time.perf_counter()
+    quads = read_quads(nquads=metadata)
+    how = "updated"
+    if previous is None or not update_store(stage, previous, Path(previous) / GRAPH_NQ, nquads, quads):
+        load_store(stage, quads, files=[nquads])
+        how = "loaded"
+    store = open_store(stage)
+    out = {"store": how, "seconds": time.perf_counter() - t}
+    if index:
+        t = time.perf_counter()
+        write_index(store, stage / "search.sqlite")
+        out["index"] = time.perf_counter() - t
+    out["counts"] = store_counts(store)
+    return out
+
+
+@contextlib.contextmanager
+def _in_child(fn, *args, spawn: bool = False):
     """``fn(*args)`` in a child process that dies with this one: yields its future. Leaving
-    early (an error, Ctrl-C) stops the child."""
+    early (an error, Ctrl-C) stops the child. ``spawn``: a new interpreter, not a fork, for
+    work on an on-disk store (RocksDB's state, forked from a process that opened a store
+    before, deadlocks the child)."""
+    import multiprocessing
+
     from pebble import ProcessPool
 
     from .executor import die_with_parent
 
-    pool = ProcessPool(max_workers=1, initializer=die_with_parent, initargs=(os.getpid(),))
+    context = multiprocessing.get_context("spawn") if spawn else multiprocessing
+    pool = ProcessPool(max_workers=1, initializer=die_with_parent, initargs=(os.getpid(),), context=context)
     try:
         yield pool.schedule(fn, args=args)
     except BaseException:
@@ -505,9 +542,18 @@ def validate_into(stage: Path, data: Path, shapes=None, engine: str = "auto",
 _PER_GRAPH_CLASS = """SELECT ?g ?c (COUNT(DISTINCT ?s) AS ?n)
 WHERE { { GRAPH ?g { ?s a ?c } } UNION { GRAPH ?g { ?s <http://www.w3.org/ns/prov#wasDerivedFrom> ?e } ?s a ?c } }
 GROUP BY ?g ?c"""
+_CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
+_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 
 
-def _stats(store, done, errors, options, names, timings, seconds) -> dict:
+def store_counts(store) -> dict:
+    """What stats.json counts in a build's store: per graph and class, per class, triples."""
+    return {"per_graph": query(store, _PER_GRAPH_CLASS).rows, "classes": query(store, _CLASSES).rows,
+            "triples": query(store, _TRIPLES).rows[0][0]}
+
+
+def _stats(stored, done, errors, options, names, timings, seconds) -> dict:
+    """stats.json, with ``stored``: what kg.build.store_into read from the store."""
     from . import __version__
 
     def short(iri: str) -> str:
@@ -519,14 +565,13 @@ def _stats(store, done, errors, options, names, timings, seconds) -> dict:
     doc_of = {g: o.id for o in done for g in o.graphs if g != str(SHARED_GRAPH)}
     per_doc: dict[str, dict[str, int]] = {o.id: {} for o in done}
     classes: dict[str, int] = {}
-    for g, c, n in query(store, _PER_GRAPH_CLASS).rows:
+    counts = stored["counts"]
+    for g, c, n in counts["per_graph"]:
         if g in doc_of:
             per_doc[doc_of[g]][short(c)] = n
-    for (c, n) in query(store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) "
-                               "WHERE { ?s a ?c } GROUP BY ?c").rows:
+    for (c, n) in counts["classes"]:
         classes[short(c)] = n
-    triples = query(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
-                           "WHERE { ?s ?p ?o } }").rows[0][0]
+    triples = counts["triples"]
     chars = sum(o.chars for o in done)
     provenance = next((o.provenance for o in done if o.provenance), {})
     return {
@@ -536,7 +581,7 @@ def _stats(store, done, errors, options, names, timings, seconds) -> dict:
         "workers": options.workers,
         "seconds": seconds, "chars": chars, "chars_per_second": chars / seconds if seconds else 0.0,
         "documents_per_second": len(done) / seconds if seconds else 0.0,
-        "triples": triples, "quads": sum(o.quads for o in done),
+        "triples": triples, "quads": sum(o.quads for o in done), "store": stored["store"],
         "classes": dict(sorted(classes.items())), "timings": timings,
         "documents": {o.id: {"path": o.path, "chars": o.chars, "articles": o.articles,
                              "sentences": o.sentences, "quads": o.quads, "graphs": o.graphs,

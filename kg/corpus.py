@@ -2,10 +2,10 @@
 
 ``scan(shard_paths)`` reads each N-Quads shard once (pyoxigraph's parser, one shard at a time)
 and keeps, per person or organization IRI and per document naming it, the sentences that name
-it, the posts it holds there (title, body) and the document's date; per document, the posts
-and event roles (the facts whose IRI is made from an entity's key). Memory grows with the
-entities and facts, not with the quads: evidence nodes, articles, indicators and the other
-statements are read and forgotten shard by shard.
+it (of persons only: the rules read no body's), the posts it holds there (title, body) and
+the document's date; per document, the posts and event roles (the facts whose IRI is made
+from an entity's key). Memory grows with the entities and facts, not with the quads: evidence
+nodes, articles, indicators and the other statements are read and forgotten shard by shard.
 """
 from __future__ import annotations
 
@@ -140,6 +140,7 @@ def _scan_shard(path: Path, corpus: Corpus) -> None:
         cls = next((c for c in sorted(sh.types[f]) if c in FACT_PARTS), None)
         if cls:
             facts[f] = (cls, dict(parts))
+    texts: dict[str, str] = {}  # one str per sentence text of the shard, however many name it
     for s, types in sh.types.items():
         kind = next((KINDS[t] for t in sorted(types) if t in KINDS), None)
         if kind is None:
@@ -148,7 +149,9 @@ def _scan_shard(path: Path, corpus: Corpus) -> None:
         known.labels |= sh.labels[s]
         known.aliases |= sh.alts[s]
         seen = known.docs.setdefault(doc, Seen())
-        seen.sentences |= {sh.exact[e] for e in sh.derived[s] if e in sh.exact}
+        if kind == "person":  # the rules read the sentences of persons only (kg.resolve_rules)
+            found = (sh.exact.get(e) for e in sh.derived[s])
+            seen.sentences |= {texts.setdefault(t, t) for t in found if t is not None}
     _record_posts(sh, doc, facts, corpus)
 
 

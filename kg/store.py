@@ -378,30 +378,47 @@ def plain_prefixes(quads, prefixes: dict[str, str]) -> dict[str, str]:
 
 
 class PrefixCheck:
-    """``plain_prefixes`` fed one quad (or triple) at a time: memory grows with the distinct
-    IRIs, not with the quads."""
+    """``plain_prefixes`` fed one quad (or triple) at a time. What it learnt of each IRI is
+    remembered for the next quads that name it, ``MEMO`` IRIs at most (then forgotten and
+    learnt again): memory does not grow with the corpus."""
+
+    MEMO = 100_000
 
     def __init__(self, prefixes: dict[str, str]):
+        from pyoxigraph import NamedNode
+
         self.prefixes = dict(prefixes or {})
         names = sorted((ns, n) for n, ns in self.prefixes.items() if ns)
         self.name_of, self.bad, self.bad_graph, self.seen = dict(names), set(), set(), {}
+        self._iri = NamedNode
         self.split = re.compile("(%s)(.*)" % "|".join(
             re.escape(ns) for ns, _ in sorted(names, key=lambda x: -len(x[0]))), re.DOTALL) if names else None
 
     def add(self, q) -> None:
         if self.split is None:
             return
-        for t, bad in ((q.subject, self.bad), (q.predicate, self.bad), (q.object, self.bad),
-                       (getattr(q, "graph_name", None), self.bad_graph)):
-            if type(t).__name__ != "NamedNode":
-                continue
-            prefix = self.seen.get(t.value, False)
-            if prefix is False:  # not seen yet: None when it needs no prefix or has a plain name
-                m = self.split.match(t.value)
-                prefix = self.seen[t.value] = (self.name_of[m.group(1)] if m and not
-                                               _PLAIN_LOCAL.fullmatch(m.group(2)) else None)
+        iri = self._iri
+        for t in (q.subject, q.predicate, q.object):
+            if type(t) is iri:
+                prefix = self._prefix(t.value)
+                if prefix:
+                    self.bad.add(prefix)
+        g = getattr(q, "graph_name", None)
+        if type(g) is iri:
+            prefix = self._prefix(g.value)
             if prefix:
-                bad.add(prefix)
+                self.bad_graph.add(prefix)
+
+    def _prefix(self, value: str):
+        """The prefix under which ``value`` has no plain local name, else None."""
+        prefix = self.seen.get(value, False)
+        if prefix is False:  # not seen yet: None when it needs no prefix or has a plain name
+            if len(self.seen) >= self.MEMO:
+                self.seen.clear()
+            m = self.split.match(value)
+            prefix = self.seen[value] = (self.name_of[m.group(1)] if m and not
+                                         _PLAIN_LOCAL.fullmatch(m.group(2)) else None)
+        return prefix
 
     def plain(self, graphs: bool = True) -> dict[str, str]:
         """The plain prefixes (of the triples alone when ``graphs`` is False: for Turtle)."""

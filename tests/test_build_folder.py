@@ -195,7 +195,7 @@ CHILD = textwrap.dedent("""
         return call
 
     stand_in = {{"read": "read_file", "annotate": "annotate", "extract": "extract", "link": "link",
-                 "map": "document_dataset", "merge": "serialize", "store": "load_store",
+                 "map": "document_dataset", "merge": "serialize", "store": "_storing",
                  "validate": "_validation"}}
     if stage == "write":
         kb._write_shard = die
