@@ -221,3 +221,19 @@ def test_agreement_both_sides_of_a_meeting(lac):
     [(kind, parties)] = agreements(doc)
     assert kind == "战略合作框架协议" and "远航集团" in parties and len(parties) == 2
     assert any("江城市" in p for p in parties)
+
+
+def test_agreement_with_a_topic_between_the_parties(lac):
+    # 就…与: the topic is neither a party nor the first half of a body's name
+    [a] = run("宁波市人民政府就港口数字化转型与招商局集团签署战略合作协议。", lac).facts.agreements
+    assert set(a.parties) == {"宁波市人民政府", "招商局集团"}
+
+
+def test_agreement_second_clause_takes_the_first_party_of_the_one_before(lac):
+    # ...，与B签订了…: no subject of the sentence is a body (the first party is a district)
+    doc = run("此次活动中，苏州市相城区与京东签订了智慧物流合作协议，与美团签订了即时配送合作协议。", lac)
+    parties = {frozenset(a.parties) for a in doc.facts.agreements}
+    assert frozenset({"苏州市相城区", "京东"}) in parties
+    # 美团/ORG is only LAC's: signing is what confirms it as a body
+    assert frozenset({"苏州市相城区", "美团"}) in parties
+    assert "美团" in {e.name for (k, _), e in doc.entities.items() if k == "organization"}

@@ -91,7 +91,8 @@ def _verb_agreements(view: SentView, ctx: SigningContext) -> list[AgreementMenti
         if not objs:
             continue
         clause = max(prev, *(text.rfind(c, 0, m.start()) + 1 for c in _CLAUSE))
-        parties = _referred(view, clause, m.start(), _dedupe(list_parties(view, clause, m.start())), ctx)
+        parties = _referred(view, clause, m.start(), _dedupe(list_parties(view, clause, m.start())), ctx,
+                            out[-1].parties[0] if out else None)
         if parties and not _adverbial(view, _signer_end(view, parties[-1].end, m.start()), m.start()):
             parties = []  # "A与B多家机构签署": the list does not end where the signing begins
         title = (m.end(), objs[0][2] - len(objs[0][0]))
@@ -135,10 +136,21 @@ def _adverbial(view: SentView, i: int, j: int) -> bool:
     return True
 
 
+#: a topic or place between the first party and 与: "A就某事与B签署", "A在北京与B签署"
+_TOPIC = re.compile(r"(?:就|围绕|针对|在|于|通过)[^，,；;。：:]{1,24}(?:与|同|跟|和)$")
+
+
 def _referred(view: SentView, clause: int, verb: int, parties: list[Name],
-              ctx: SigningContext) -> list[Name]:
-    """Parties a clause refers to: "双方", or the subject before "并与B"."""
+              ctx: SigningContext, first: Name | None = None) -> list[Name]:
+    """Parties a clause refers to: "双方", the subject before "并与B" (``first``: the first
+    party of the sentence's agreement before), or the party before a topic ("A就…与B")."""
     head = view.text[clause:verb]
+    if len(parties) == 1:
+        lead = [n for n in view.names_of("organization") + view.names_of("place")
+                if clause <= n.start and n.end < parties[0].start
+                and _TOPIC.fullmatch(view.text, n.end, parties[0].start)]
+        if lead:
+            return [min(lead, key=lambda n: n.start), parties[0]]
     if len(parties) < 2 and _BOTH.search(head):
         own = body_pair(view)  # "A与B举行会谈，双方签署…"
         pair = own if own and own[1].end <= clause else ctx.pair
@@ -151,7 +163,7 @@ def _referred(view: SentView, clause: int, verb: int, parties: list[Name],
     after = refers and all(p.start >= clause + refers.end() for p in parties)
     if parties and refers and (len(parties) == 1 or after):
         own = sentence_subject(view)
-        subject = own if own and own.end <= clause else ctx.subject
+        subject = own if own and own.end <= clause else first or ctx.subject
         if subject and all(subject.text != p.text for p in parties):
             return [subject, *parties]
     return parties

@@ -25,12 +25,17 @@ def find_names(view: SentView) -> None:
     view.names.extend(orgs)
     for s, e, label in view.lac:
         if label == "PERSON":
+            s = _surname_split_off(view, s, e)
             e = _third_char(view, s, e)
             e = _verb_glued(view, s, e)
         text = view.text[s:e]
         if label == "PERSON" and _plausible_person(text):
             if not any(o.start <= s and e <= o.end for o in orgs):
                 view.names.append(Name(s, e, text, "person"))
+    for s, e, pos in view.tokens:  # 校长 谈/v 哲敏/PER: a LAC name too short to keep alone
+        if pos == "PER" and (start := _surname_split_off(view, s, e)) < s \
+                and not any(n.start < e and start < n.end for n in view.names):
+            view.names.append(Name(start, e, view.text[start:e], "person"))
     for m in _PHOTO_CREDIT.finditer(view.text):
         if _plausible_person(m.group(1)) and not view.name_at(m.start(1), m.end(1), "person"):
             view.names.append(Name(m.start(1), m.end(1), m.group(1), "person"))
@@ -146,21 +151,6 @@ def _kind_before_quote(text: str, s: int, e: int) -> str | None:
     return _LIST_KINDS[kind]
 
 
-def _quoted_after_kind(view: SentView) -> list[tuple[int, int, str]]:
-    """Quoted names right after a kind of body whose name a backend mention is part of
-    (物流机器人公司“北辰智运”: 北辰/PLACE), or a brand: (start, end, category)."""
-    from kg.gazetteer import brands
-
-    out = []
-    for m in re.finditer(r"“([^“”，。、；：！？\s]{2,12})”", view.text):
-        s, e = m.span(1)
-        kind = _kind_before_quote(view.text, s, e)
-        if kind is not None and (m.group(1) in brands() or any(
-                s <= a and b <= e for a, b, label in view.lac if label in ("PERSON", "ORG", "PLACE"))):
-            out.append((s, e, kind))
-    return out
-
-
 def _descriptor(view: SentView, s: int, e: int) -> bool:
     """[s, e) is made of common words only (物流/n 机器人/n 公司/n): a description, no name."""
     toks = [pos for a, _, pos in view.tokens if s <= a < e]
@@ -196,6 +186,21 @@ def visited_venues(text: str) -> tuple[tuple[int, int, int | None], ...]:
 
 
 _NOT_NAME_CHAR = set("在和与及等的是将也都还就又说为对向从把被并则")
+
+
+def _surname_split_off(view: SentView, s: int, e: int) -> int:
+    """A two-character name whose surname the tagger took for a word of its own right after a
+    title: 校长 谈/v 哲敏/PER → 谈哲敏 (a common surname, a plausible full name; no function
+    word such as 和, no title that may follow a name)."""
+    from kg.annotate.ner import plausible_name
+
+    k = view.token_at(s - 1) if s >= 2 else None
+    if e - s != 2 or k is None or view.tokens[k][:2] != (s - 1, s) or view.text[s - 1] in _NOT_NAME_CHAR \
+            or not plausible_name(view.text[s - 1:e]):
+        return s
+    v = vocab()
+    title = v.title_suffix(view.text[:s - 1])  # not one that may follow a name: 习近平总书记|和…
+    return s - 1 if title and "after" not in v.titles.get(title, ()) else s
 
 
 def _third_char(view: SentView, s: int, e: int) -> int:
@@ -299,6 +304,8 @@ def _organizations(view: SentView) -> list[Name]:
                 or _venue(text, s, e) or not _ends_here(view, e):
             continue
         if kind is not None:  # 自动驾驶公司“某某科技”: the quotes name the body the kind word says
+            for a, b in [k for k in found if k[1] == s - 1 and _descriptor(view, *k)]:
+                del found[(a, b)]  # 物流机器人公司“某某”: the kind phrase describes the body, names none
             found[(s, e)] = Name(s, e, name, "organization", {kind} if kind else _categories_of(view, s, e, name))
             continue
         if (v.title_suffix(name) and not is_org_name(name)) or not_a_body(view, s, e, name) \
@@ -314,11 +321,6 @@ def _organizations(view: SentView) -> list[Name]:
         for a, b in _split_pair(n.text):  # 东湖区政府同远航集团/ORG: one token, two bodies
             found.pop((s, e), None)
             found[(s + a, s + b)] = Name(s + a, s + b, n.text[a:b], "organization", org_categories(n.text[a:b]))
-    for s, e, kind in _quoted_after_kind(view):
-        for a, b in [k for k in found if k[1] == s - 1 and _descriptor(view, *k)]:
-            del found[(a, b)]  # 物流机器人公司“某某”: the kind phrase describes the body, names none
-        if (s, e) not in found:
-            found[(s, e)] = Name(s, e, text[s:e], "organization", {kind} if kind else _categories_of(view, s, e, text[s:e]))
     for s, e, cats in _listed_bodies(view):
         if not any(a <= s and e <= b for a, b in found) and not any(a < e and s < b for a, b in found):
             found[(s, e)] = Name(s, e, text[s:e], "organization", cats or _categories_of(view, s, e, text[s:e]))
@@ -366,8 +368,8 @@ _LIST_HEAD = re.compile(r"等(?:[\d一二三四五六七八九十百千]+[余多
 #: tokens a listed name is made of
 _ITEM_POS = {"n", "nz", "nw", "ns", "nt", "nr", "vn", "an", "j", "eng", "ORG", "PER", "LOC", "m", "x"}
 _ITEM_SEP = {"、", "和", "及", "与", "以及"}
-#: tokens of a modifier between 等 and the kind word (等互联网企业, 等知名高校)
-_MODIFIER_POS = {"n", "nz", "vn", "a", "an", "b", "j", "m", "q"}
+#: tokens no modifier between 等 and the kind word has (等互联网企业 yes, 等地的多所高校 no)
+_NOT_MODIFIER_POS = {"u", "v", "p", "c", "w", "r", "d"}
 
 
 def _listed_bodies(view: SentView) -> list[tuple[int, int, set[str]]]:
@@ -391,7 +393,7 @@ def _listed_bodies(view: SentView) -> list[tuple[int, int, set[str]]]:
             continue  # 等企业代表, 等企业集聚区: the kind word is not the head
         between = [(s, e, pos) for s, e, pos in view.tokens if m.start(1) <= s < m.start(2)]
         if m.group(1) and (not between or between[0][0] != m.start(1)
-                           or any(pos not in _MODIFIER_POS or view.text[s:e] in ("地", "的") for s, e, pos in between)):
+                           or any(pos in _NOT_MODIFIER_POS or view.text[s:e] in ("地", "的") for s, e, pos in between)):
             continue  # 等地的多所高校: the kind word heads another phrase
         j = view.token_at(m.start() - 1)
         items, item = [], []
@@ -475,10 +477,13 @@ def _across_and(view: SentView, start: int) -> int:
         piece = view.text[left:start - 1]
         if left >= start - 1 or vocab().org_suffix(piece) or piece in vocab().bodies \
                 or vocab().event_noun(piece) or re.search(r"[\d届次]", piece) \
-                or _two_mentions(view, start):
-            break
+                or _two_mentions(view, start) or view.text[max(0, left - 2):left].endswith(_TOPIC_P):
+            break  # 就智慧城市建设|与某公司签署: a topic before 与, not the name's first half
         start = left
     return start
+
+
+_TOPIC_P = ("就", "围绕", "针对", "关于")
 
 
 def _two_mentions(view: SentView, start: int) -> bool:

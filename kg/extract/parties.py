@@ -51,7 +51,12 @@ def list_parties(view: SentView, lo: int, hi: int) -> list[Name]:
     if members and (_FIELDS.match(view.text[members[-1][1]:hi]) or _FIELDS.search(view.text[members[-1][0]:members[-1][1]])):
         return []  # "在能源、交通等领域达成…": the list names fields, not bodies
     if len(members) < 2:
-        return [n for s, e in members for n in _names_in(view, s, e) if n.kind != "person"]
+        found = [n for s, e in members for n in _names_in(view, s, e) if n.kind != "person"]
+        if not found and members and (_known_body(view.text[members[0][0]:members[0][1]])
+                                      or (*members[0], "ORG") in view.lac):
+            s, e = members[0]  # "，与美团/ORG签订…": signing confirms the tagger's short body, or a brand
+            found = [Name(s, e, view.text[s:e], "organization")]
+        return found
     out: list[Name] = []
     for s, e in members:
         out += _member_parties(view, s, e)
@@ -80,6 +85,13 @@ def _shared_head(view: SentView, n: Name, nxt: Name | None) -> Name:
     if not head or _OWN_HEAD.match(head) or head in gazetteer.places():
         return n
     return Name(n.start, n.end, n.text + head, "organization")
+
+
+def _known_body(text: str) -> bool:
+    """A brand that is no common word, or a body of the gazetteers."""
+    from kg.extract.name_checks import unambiguous_brand
+
+    return unambiguous_brand(text) or text in gazetteer.orgs()
 
 
 def _member_parties(view: SentView, s: int, e: int) -> list[Name]:
