@@ -40,7 +40,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import folder, manifest
+from . import folder, manifest, store_child
 from .annotate import annotate, get_backend
 from .errors import BackendError, BuildError, KGError
 from .executor import run
@@ -50,14 +50,13 @@ from .map import SHARED_GRAPH, document_dataset, metadata_graph
 from .read import iter_sources, read_file
 from .corrections import find as find_corrections
 from .resolve import resolve
-from .search import write_index
-from .store import load_store, open_store, query, read_quads, serialize, update_store, write_atomic
+from .store import read_quads, serialize, write_atomic
 from .stream import merge, write
 from .validate import validate as validate_graph
 
 STAGES = ("read", "annotate", "extract", "link", "map", "write")
 #: the merged quads, sorted and distinct (kg/stream.py): kept, a re-run updates the store from them
-GRAPH_NQ = "graph.nq"
+GRAPH_NQ = store_child.GRAPH_NQ
 
 
 def _default_workers() -> int:
@@ -349,7 +348,7 @@ def _finish(stage, out, done, errors, options, clock, files, names, corrections=
         write(merged, "ttl", stage / "graph.ttl")
         timings["index"] = tick() - t
         t = tick()
-        stored = _wait_for(storing, "the store")
+        stored = storing.result()
         timings["store"], timings["store_wait"] = stored.pop("seconds"), tick() - t
         timings["index"] += stored.pop("index", 0.0)
         if indexing is not None:  # the child's own time, and the time the build waited for it
@@ -390,49 +389,59 @@ def _indexing(stage: Path, merged, metadata: bytes):
 
 @contextlib.contextmanager
 def _storing(stage: Path, merged, metadata: bytes, previous: Path | None, index: bool):
-    """BUILD/store made in a child process (a future: ``result()`` -> kg.build.store_into's
-    dict), so that its memory (the database's, the counting queries') goes with it."""
-    with _in_child(store_into, stage, merged.path, metadata, previous, index, spawn=True) as future:
-        yield future
+    """BUILD/store made in a child process (kg/store_child.py), so that its memory (the
+    database's, the counting queries') goes with it: yields an object whose ``result()`` is
+    kg.store_child.store_into's dict. Leaving early (an error, Ctrl-C) stops the child."""
+    import subprocess
+    import sys
+    import tempfile
+
+    task = {"parent": os.getpid(), "stage": str(stage), "nquads": str(merged.path),
+            "metadata": metadata.decode("utf-8"), "previous": str(previous) if previous else None,
+            "index": index}
+    package = Path(__file__).resolve().parent.parent  # the child imports this very kg
+    code = f"import sys; sys.path.insert(0, {str(package)!r}); from kg.store_child import main; main()"
+    with tempfile.TemporaryFile() as stdin, tempfile.TemporaryFile() as stdout, \
+            tempfile.TemporaryFile() as stderr:
+        stdin.write(json.dumps(task, ensure_ascii=False).encode("utf-8"))
+        stdin.seek(0)
+        child = _Child(subprocess.Popen([sys.executable, "-c", code], stdin=stdin, stdout=stdout,
+                                        stderr=stderr), stdout, stderr)
+        try:
+            yield child
+        finally:
+            if child.process.poll() is None:
+                child.process.kill()
+            child.process.wait()
 
 
-def store_into(stage: Path, nquads: Path, metadata: bytes, previous: Path | None = None,
-               index: bool = False) -> dict:
-    """Make ``stage``/store from the sorted N-Quads file ``nquads`` and ``metadata`` (N-Quads):
-    updated from the ``previous`` build's store when few quads changed, else loaded anew; with
-    ``index``, write ``stage``/search.sqlite from it. Returns how (``store``: loaded or
-    updated), the seconds of each (``seconds``, ``index``) and the rows of the counting queries
-    of stats.json (``counts``, kg.build.store_counts)."""
-    t = time.perf_counter()
-    quads = read_quads(nquads=metadata)
-    how = "updated"
-    if previous is None or not update_store(stage, previous, Path(previous) / GRAPH_NQ, nquads, quads):
-        load_store(stage, quads, files=[nquads])
-        how = "loaded"
-    store = open_store(stage)
-    out = {"store": how, "seconds": time.perf_counter() - t}
-    if index:
-        t = time.perf_counter()
-        write_index(store, stage / "search.sqlite")
-        out["index"] = time.perf_counter() - t
-    out["counts"] = store_counts(store)
-    return out
+class _Child:
+    """The store's child process: ``result()`` waits for it and reads what it wrote."""
+
+    def __init__(self, process, stdout, stderr):
+        self.process, self.stdout, self.stderr = process, stdout, stderr
+
+    def result(self) -> dict:
+        code = self.process.wait()
+        if code != 0:
+            self.stderr.seek(0)
+            said = self.stderr.read().decode("utf-8", "replace").strip().splitlines()
+            raise BuildError(f"making the store stopped: its process ended (exit code {code})"
+                             + (f": {said[-1]}" if said else ""),
+                             hint="Build again; if it happens again, the machine may be out of memory.")
+        self.stdout.seek(0)
+        return json.loads(self.stdout.read().decode("utf-8"))
 
 
 @contextlib.contextmanager
-def _in_child(fn, *args, spawn: bool = False):
+def _in_child(fn, *args):
     """``fn(*args)`` in a child process that dies with this one: yields its future. Leaving
-    early (an error, Ctrl-C) stops the child. ``spawn``: a new interpreter, not a fork, for
-    work on an on-disk store (RocksDB's state, forked from a process that opened a store
-    before, deadlocks the child)."""
-    import multiprocessing
-
+    early (an error, Ctrl-C) stops the child."""
     from pebble import ProcessPool
 
     from .executor import die_with_parent
 
-    context = multiprocessing.get_context("spawn") if spawn else multiprocessing
-    pool = ProcessPool(max_workers=1, initializer=die_with_parent, initargs=(os.getpid(),), context=context)
+    pool = ProcessPool(max_workers=1, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         yield pool.schedule(fn, args=args)
     except BaseException:
@@ -447,6 +456,8 @@ def index_into(nquads: Path, metadata: bytes, path: Path) -> float:
     """Write the search index of the quads of the file ``nquads`` and of ``metadata`` (N-Quads),
     copied into an in-memory store (the same quads as BUILD/store), to ``path``: seconds."""
     from pyoxigraph import RdfFormat, Store
+
+    from .search import write_index
 
     t = time.perf_counter()
     copy = Store()
@@ -537,23 +548,8 @@ def validate_into(stage: Path, data: Path, shapes=None, engine: str = "auto",
     return bool(report.conforms), report.count("Violation"), time.perf_counter() - t, how
 
 
-#: per graph, the classes of the nodes it types or supports (an entity's types live once in the
-#: shared graph; a document's graph holds its evidence links to it: kg/map.py)
-_PER_GRAPH_CLASS = """SELECT ?g ?c (COUNT(DISTINCT ?s) AS ?n)
-WHERE { { GRAPH ?g { ?s a ?c } } UNION { GRAPH ?g { ?s <http://www.w3.org/ns/prov#wasDerivedFrom> ?e } ?s a ?c } }
-GROUP BY ?g ?c"""
-_CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
-_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-
-
-def store_counts(store) -> dict:
-    """What stats.json counts in a build's store: per graph and class, per class, triples."""
-    return {"per_graph": query(store, _PER_GRAPH_CLASS).rows, "classes": query(store, _CLASSES).rows,
-            "triples": query(store, _TRIPLES).rows[0][0]}
-
-
 def _stats(stored, done, errors, options, names, timings, seconds) -> dict:
-    """stats.json, with ``stored``: what kg.build.store_into read from the store."""
+    """stats.json, with ``stored``: what kg.store_child.store_into read from the store."""
     from . import __version__
 
     def short(iri: str) -> str:

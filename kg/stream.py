@@ -27,12 +27,14 @@ CHUNK = 200_000  # lines per sorted run (~60 MB of text for this project's quads
 @dataclass
 class Merged:
     """A sorted, distinct N-Quads file, how many quads it holds and the prefixes its TriG
-    (``prefixes``) and its Turtle (``triple_prefixes``: graph names do not count) can use."""
+    (``prefixes``) and its Turtle (``triple_prefixes``: graph names do not count) can use;
+    ``named``: every quad is in a named graph (its line ends with the graph's IRI)."""
 
     path: Path
     quads: int
     prefixes: dict[str, str] = field(default_factory=dict)
     triple_prefixes: dict[str, str] = field(default_factory=dict)
+    named: bool = False
 
 
 def _sorted_run(lines: list[str], folder: Path) -> Path:
@@ -73,17 +75,38 @@ def merge(quads, output: Path, prefixes: dict[str, str] | None = None) -> Merged
     """Write the distinct ``quads`` (an iterable of pyoxigraph Quads) sorted by graph, then by
     N-Quads text, to the N-Quads file ``output``; the ``prefixes`` kept are those under which
     every IRI has a plain Turtle local name (kg.store.plain_prefixes)."""
+    from pyoxigraph import NamedNode
+
     from .store import PrefixCheck
 
     check = PrefixCheck(prefixes or {})
+    unnamed = []  # a quad in the default graph or a graph named by a blank node
 
     def lines():
         for q in quads:
             check.add(q)
-            yield f"{q.graph_name}\t{q}"
+            g = q.graph_name
+            if type(g) is not NamedNode and not unnamed:
+                unnamed.append(q)
+            yield f"{g}\t{q}"
 
     count = sort_lines(lines(), output, lambda line: line[line.index("\t") + 1:] + " .\n")
-    return Merged(Path(output), count, check.plain(), check.plain(graphs=False))
+    return Merged(Path(output), count, check.plain(), check.plain(graphs=False), named=not unnamed)
+
+
+def _triples(merged: Merged):
+    """The triples of the sorted file as N-Triples text (without " ."), one per quad. When
+    every quad is in a named graph, cut from each line (its graph is its last term; no IRI
+    holds a space): what pyoxigraph writes for the quad's triple, without parsing it."""
+    import pyoxigraph as ox
+
+    if merged.named:
+        with open(merged.path, encoding="utf-8", newline="\n") as f:
+            for line in f:
+                yield line[:line.rindex(" <")]
+    else:
+        for q in ox.parse(path=str(merged.path), format=ox.RdfFormat.N_QUADS):
+            yield str(q.triple)
 
 
 def write(merged: Merged, fmt: str, output: Path) -> Path:
@@ -107,8 +130,7 @@ def write(merged: Merged, fmt: str, output: Path) -> Path:
         if named:
             data = ox.parse(path=str(merged.path), format=ox.RdfFormat.N_QUADS)
         else:
-            parsed = ox.parse(path=str(merged.path), format=ox.RdfFormat.N_QUADS)
-            sort_lines((str(q.triple) for q in parsed), triples, lambda line: line + " .\n")
+            sort_lines(_triples(merged), triples, lambda line: line + " .\n")
             data = ox.parse(path=str(triples), format=ox.RdfFormat.N_TRIPLES)
         ox.serialize(data, output=str(tmp), format=getattr(ox.RdfFormat, attr), **kwargs)
         os.replace(tmp, output)

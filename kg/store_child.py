@@ -1,0 +1,74 @@
+"""The child process that makes a build's store (kg.build._storing).
+
+    python -c "…from kg.store_child import main; main()"  < task.json  > result.json
+
+It reads its task (JSON: the generation folder, the sorted N-Quads file, the build metadata,
+the previous generation, whether to write the search index) on stdin, runs
+``store_into`` and writes its result (JSON) on stdout. A new interpreter, neither a fork
+(RocksDB's state, forked from a process that had opened a store before, a notebook or a test
+session, deadlocks the child) nor multiprocessing's spawn (which imports the parent's main
+script again: a script that calls kg.build at its top level would build twice).
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+#: the merged quads' file in a generation (kg.build.GRAPH_NQ)
+GRAPH_NQ = "graph.nq"
+
+
+def main() -> None:
+    task = json.loads(sys.stdin.read())
+    from .executor import die_with_parent
+
+    die_with_parent(task["parent"])
+    previous = Path(task["previous"]) if task["previous"] else None
+    result = store_into(Path(task["stage"]), Path(task["nquads"]), task["metadata"].encode("utf-8"),
+                        previous, task["index"])
+    sys.stdout.write(json.dumps(result, ensure_ascii=False))
+
+
+def store_into(stage: Path, nquads: Path, metadata: bytes, previous: Path | None = None,
+               index: bool = False) -> dict:
+    """Make ``stage``/store from the sorted N-Quads file ``nquads`` and ``metadata`` (N-Quads):
+    updated from the ``previous`` build's store when few quads changed, else loaded anew; with
+    ``index``, write ``stage``/search.sqlite from it. Returns how (``store``: loaded or
+    updated), the seconds of each (``seconds``, ``index``) and the rows of the counting queries
+    of stats.json (``counts``, ``store_counts``)."""
+    from .search import write_index
+    from .store import load_store, open_store, read_quads, update_store
+
+    t = time.perf_counter()
+    quads = read_quads(nquads=metadata)
+    how = "updated"
+    if previous is None or not update_store(stage, previous, Path(previous) / GRAPH_NQ, nquads, quads):
+        load_store(stage, quads, files=[nquads])
+        how = "loaded"
+    store = open_store(stage)
+    out = {"store": how, "seconds": time.perf_counter() - t}
+    if index:
+        t = time.perf_counter()
+        write_index(store, stage / "search.sqlite")
+        out["index"] = time.perf_counter() - t
+    out["counts"] = store_counts(store)
+    return out
+
+
+#: per graph, the classes of the nodes it types or supports (an entity's types live once in the
+#: shared graph; a document's graph holds its evidence links to it: kg/map.py)
+_PER_GRAPH_CLASS = """SELECT ?g ?c (COUNT(DISTINCT ?s) AS ?n)
+WHERE { { GRAPH ?g { ?s a ?c } } UNION { GRAPH ?g { ?s <http://www.w3.org/ns/prov#wasDerivedFrom> ?e } ?s a ?c } }
+GROUP BY ?g ?c"""
+_CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
+_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+
+
+def store_counts(store) -> dict:
+    """What stats.json counts in a build's store: per graph and class, per class, triples."""
+    from .store import query
+
+    return {"per_graph": query(store, _PER_GRAPH_CLASS).rows, "classes": query(store, _CLASSES).rows,
+            "triples": query(store, _TRIPLES).rows[0][0]}
