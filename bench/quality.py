@@ -9,7 +9,7 @@ build with ``../shared/eval/score.py`` through the contract queries, and prints:
 - per-category P/R/F1 of the build of all dev articles together, and its macro-F1;
 - the macro-F1 of the TUNE part (articles rules may be tuned on) and of the CHECK part
   (articles nobody reads while writing a rule: ``--check`` names their prefixes), each built
-  together;
+  together, and the CHECK part's per-category F1;
 - per-article macro-F1 (each built alone), the seed's, and the lowest;
 - the entity recognizer's figures on its held-out part of CLUENER train
   (``bench/results/ner.json``, written by ``make model``).
@@ -92,13 +92,15 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="kg-quality-") as tmp:
         tmp = Path(tmp)
         together = measure(articles, tmp, "all")
-        parts = {"tune": measure(tune_set, tmp, "tune")["macro-f1"] if tune_set else None,
-                 "check": measure(check_set, tmp, "check")["macro-f1"] if check_set else None}
+        reports = {"tune": measure(tune_set, tmp, "tune") if tune_set else None,
+                   "check": measure(check_set, tmp, "check") if check_set else None}
+        parts = {k: r and r["macro-f1"] for k, r in reports.items()}
         alone = {a.stem: measure([a], tmp, a.stem)["macro-f1"] for a in articles}
         build(sorted((ROOT / "seeds").glob("*.txt")), tmp / "seed")
         seed = score([SHARED / "eval" / "seed.gold.json"], tmp / "seed" / "graph.trig")["macro-f1"]
     figures = {"dev_articles": len(articles), "macro_f1_all": together["macro-f1"], "categories": together,
                "macro_f1_tune": parts["tune"], "macro_f1_check": parts["check"],
+               "categories_check": reports["check"],
                "check_prefixes": list(check), "per_article": alone, "seed": seed,
                "lowest_article": min(alone.items(), key=lambda kv: kv[1]), "ner_heldout": ner_figures(),
                "seconds": round(time.perf_counter() - t0, 1)}
@@ -106,6 +108,9 @@ def main(argv=None) -> int:
     print(f"macro-F1, all {len(articles)} dev articles together: {together['macro-f1']:.3f}")
     print(f"macro-F1, TUNE ({len(tune_set)} articles): {parts['tune']}  CHECK ({len(check_set)}: "
           f"{', '.join(check)}): {parts['check']}")
+    if reports["check"]:
+        print("CHECK per category (F1): " + ", ".join(
+            f"{k} {v['f1']:.2f}" for k, v in reports["check"].items() if isinstance(v, dict) and "f1" in v))
     for stem, f1 in alone.items():
         print(f"  {f1:.3f}  {'check' if stem.startswith(check) else 'tune '}  {stem}")
     print(f"seed: {seed:.3f}; lowest dev article: {figures['lowest_article'][0]} {figures['lowest_article'][1]:.3f}")

@@ -130,3 +130,14 @@ def test_posts_found(case, text, want, lac):
     posts = posts_of(text, lac)
     missing = [w for w in want if w not in posts]
     assert not missing, f"{case}: missing {missing}; found {sorted(posts, key=str)}"
+
+
+def test_academic_titles_may_follow_the_name(lac):
+    posts = posts_of("北京大学人工智能研究院院长朱松纯教授作报告。李华教授和王明院士分别发言。", lac)
+    assert {("朱松纯", "教授", None), ("朱松纯", "院长", "北京大学人工智能研究院"),
+            ("李华", "教授", None), ("王明", "院士", None)} <= posts
+
+
+def test_law_and_accounting_firms_are_companies():
+    assert org_categories("北京天元律师事务所") == {"Company"}
+    assert org_categories("普华永道会计师事务所") == {"Company"}
