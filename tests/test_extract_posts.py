@@ -141,3 +141,10 @@ def test_academic_titles_may_follow_the_name(lac):
 def test_law_and_accounting_firms_are_companies():
     assert org_categories("北京天元律师事务所") == {"Company"}
     assert org_categories("普华永道会计师事务所") == {"Company"}
+
+
+def test_a_head_after_the_party_unit_of_a_body_heads_that_body(lac):
+    posts = posts_of("国家数据局党组书记、局长刘烈宏出席。省教育厅党组成员、副厅长李华出席。", lac)
+    assert ("刘烈宏", "局长", "国家数据局") in posts and ("李华", "副厅长", "省教育厅") in posts
+    # a title that names its own government keeps none: 省委副书记、省长
+    assert ("王浩", "省长", None) in posts_of("浙江省委副书记、省长王浩参加。", lac)

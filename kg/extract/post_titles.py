@@ -223,6 +223,8 @@ def inherit(posts: list[Post], joined: bool = False) -> list[Post]:
         if p.org is None and prev is not None and prev.org and not OWN_BODY.search(p.title) \
                 and (joined or _shares_body(prev.categories)):
             p = p._replace(org=prev.org, categories=prev.categories)
+        elif p.org is None and prev is not None and prev.org and (host := _headed(prev.org, p.title)):
+            p = p._replace(org=host, categories=frozenset(org_categories(host)))  # X局党组书记、局长
         elif p.org is None and prev is not None and prev.lead and not p.lead and not OWN_BODY.search(p.title):
             p = p._replace(title=prev.lead + p.title, lead=prev.lead)  # 星河智能联合创始人、首席执行官
         out.append(p)
@@ -239,6 +241,22 @@ def _host(post: Post) -> Post:
         return post
     cats = frozenset(org_categories(host))
     return post._replace(org=host, categories=cats) if cats and _shares_body(cats) else post
+
+
+#: a head's title and the suffix of the body it heads: 局长 heads a …局, 校长 a …大学
+_HEADS = {"局长": ("局",), "厅长": ("厅",), "部长": ("部",), "署长": ("署",), "处长": ("处",),
+          "院长": ("院",), "校长": ("大学", "学院", "学校"), "社长": ("社",), "行长": ("银行",),
+          "主任": ("委员会", "办公室", "中心", "委"), "所长": ("所",), "台长": ("台",), "馆长": ("馆",)}
+
+
+def _headed(org: str, title: str) -> str | None:
+    """The body a bare head's title belongs to after a post in that body's party unit or in
+    the body itself: 某局党组书记、局长 → 某局; none when the suffix does not match."""
+    core = re.sub(r"^(?:常务)?副", "", title)
+    host = _PARTY_UNIT.sub("", org)
+    if core not in _HEADS or not host.endswith(_HEADS[core]) or not is_org_name(host):
+        return None
+    return host
 
 
 _CORPORATE = re.compile(r"(?:董事长|董事|总裁|总经理|首席\w{0,2}官|创始人|合伙人|行长|社长)$")
