@@ -148,3 +148,10 @@ def test_a_head_after_the_party_unit_of_a_body_heads_that_body(lac):
     assert ("刘烈宏", "局长", "国家数据局") in posts and ("李华", "副厅长", "省教育厅") in posts
     # a title that names its own government keeps none: 省委副书记、省长
     assert ("王浩", "省长", None) in posts_of("浙江省委副书记、省长王浩参加。", lac)
+
+
+def test_a_bare_head_title_takes_the_one_body_named_before_it_that_it_can_head(lac):
+    assert ("刘烈宏", "局长", "国家数据局") in posts_of("近日，国家数据局在北京举办新闻发布会，局长刘烈宏介绍有关情况。", lac)
+    # 市长 names its own government; two bodies it could head leave it bare
+    assert ("王明", "市长", None) in posts_of("北京市与上海市签署协议，市长王明出席。", lac)
+    assert ("王明", "局长", None) in posts_of("市公安局与市交通局联合发布通告，局长王明介绍情况。", lac)

@@ -223,7 +223,7 @@ def inherit(posts: list[Post], joined: bool = False) -> list[Post]:
         if p.org is None and prev is not None and prev.org and not OWN_BODY.search(p.title) \
                 and (joined or _shares_body(prev.categories)):
             p = p._replace(org=prev.org, categories=prev.categories)
-        elif p.org is None and prev is not None and prev.org and (host := _headed(prev.org, p.title)):
+        elif p.org is None and prev is not None and prev.org and (host := headed(prev.org, p.title)):
             p = p._replace(org=host, categories=frozenset(org_categories(host)))  # X局党组书记、局长
         elif p.org is None and prev is not None and prev.lead and not p.lead and not OWN_BODY.search(p.title):
             p = p._replace(title=prev.lead + p.title, lead=prev.lead)  # 星河智能联合创始人、首席执行官
@@ -249,7 +249,7 @@ _HEADS = {"局长": ("局",), "厅长": ("厅",), "部长": ("部",), "署长": 
           "主任": ("委员会", "办公室", "中心", "委"), "所长": ("所",), "台长": ("台",), "馆长": ("馆",)}
 
 
-def _headed(org: str, title: str) -> str | None:
+def headed(org: str, title: str) -> str | None:
     """The body a bare head's title belongs to after a post in that body's party unit or in
     the body itself: 某局党组书记、局长 → 某局; none when the suffix does not match."""
     core = re.sub(r"^(?:常务)?副", "", title)

@@ -18,7 +18,7 @@ import re
 
 from kg.document import PostFact
 from kg.vocab import strip_paren, vocab
-from kg.extract.post_titles import Post, inherit, split_joined, split_post
+from kg.extract.post_titles import Post, headed, inherit, split_joined, split_post
 from kg.extract.view import Name, SentView
 
 _HONOUR = re.compile(r"(获得者|得主)$")
@@ -45,10 +45,18 @@ def find_posts(view: SentView, topic: str | None = None
         found = (own[person.start] + shared.get(person.start, []) + listed.get(person.start, [])
                  + _taken_on(view, person, topic) + members.get(person.start, []))
         for title, org in dict.fromkeys(found):
+            org = org or _head_of_named(view, title, person.start)
             facts.append(PostFact(person.text, title, org, view.evidence))
             if org:
                 orgs.append((org, view.name_at(*_find(view, org, person.start), "organization"), title))
     return facts, orgs
+
+
+def _head_of_named(view: SentView, title: str, before: int) -> str | None:
+    """The body a bare head's title belongs to when the clause before names exactly one body
+    it can head: "某局在北京举办发布会，局长王明介绍…" → 某局 (kg.extract.post_titles.headed)."""
+    bodies = {h for n in view.names_of("organization") if n.end <= before and (h := headed(n.text, title))}
+    return bodies.pop() if len(bodies) == 1 else None
 
 
 def _find(view: SentView, org: str, before: int) -> tuple[int, int]:
