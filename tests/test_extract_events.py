@@ -351,3 +351,8 @@ def test_attending_this_summit_means_the_summit_last_held(lac):
             "泰国总理阿努廷将出席此次峰会。")
     doc = run(text, lac, "2024-05-07")
     assert ("东盟地区经济峰会", "阿努廷", "attendee") in roles(doc)
+
+
+def test_who_presents_at_a_press_conference_speaks(lac):
+    doc = run("近日，国家数据局在北京举办新闻发布会，局长刘烈宏介绍有关情况，并答记者问。", lac, "2024-06-10")
+    assert any(agent == "刘烈宏" and role == "speaker" for _, agent, role in roles(doc))
