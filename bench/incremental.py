@@ -81,6 +81,7 @@ def main() -> None:
     rerun, rerun_stats = kg_build(src, out, args.workers, not args.no_validate, env)
     clean_s, _ = kg_build(src, clean, args.workers, not args.no_validate, env)
     same = (out / "graph.trig").read_bytes() == (clean / "graph.trig").read_bytes()
+    same_nq = (out / "current/graph.nq").read_bytes() == (clean / "current/graph.nq").read_bytes()
     same_report = None if args.no_validate else (
         (out / "report.txt").read_bytes() == (clean / "report.txt").read_bytes())
     result = {
@@ -89,8 +90,11 @@ def main() -> None:
         "full_build_seconds": round(full, 2), "rerun_seconds": round(rerun, 2),
         "rerun_over_full": round(rerun / full, 3), "clean_build_of_final_seconds": round(clean_s, 2),
         "graph_trig_identical_to_clean_build": same,
+        "graph_nq_identical_to_clean_build": same_nq,
         "report_txt_identical_to_clean_build": same_report,
         "rerun_validation": rerun_stats["validation"],
+        "rerun_store": rerun_stats.get("store"),  # updated from the full build's, or loaded anew
+        "load_average_at_end": os.getloadavg(),
         "rerun_files": {k: len(v) for k, v in rerun_stats["files"].items()},
         "rerun_timings": {k: round(v, 2) for k, v in rerun_stats["timings"].items()},
         "full_timings": {k: round(v, 2) for k, v in full_stats["timings"].items()},

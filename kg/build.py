@@ -49,9 +49,10 @@ from .link import link
 from .map import SHARED_GRAPH, document_dataset, metadata_graph
 from .read import iter_sources, read_file
 from .corrections import find as find_corrections
+from .remerge import merge_resolved
 from .resolve import resolve
 from .store import read_quads, serialize, write_atomic
-from .stream import merge, write
+from .stream import write
 from .validate import validate as validate_graph
 
 STAGES = ("read", "annotate", "extract", "link", "map", "write")
@@ -331,7 +332,8 @@ def _finish(stage, out, done, errors, options, clock, files, names, corrections=
     # one IRI per real person or body across the documents, researchers' corrections applied
     resolution = resolve(shards, corrections=corrections)
     resolution.write_report(stage / "resolution.json")
-    merged = merge(_resolved(shards, resolution), stage / GRAPH_NQ, names)  # sorted, on disk
+    # sorted, on disk; what did not change since ``previous`` is not rewritten again
+    merged = merge_resolved(shards, resolution, stage / GRAPH_NQ, names, previous)
     del resolution  # what it knows of every entity is not needed any more
     write(merged, "trig", stage / "graph.trig")  # sorted: the same quads, the same bytes
     metadata_nq = _metadata(done, options, started).encode("utf-8")
@@ -465,14 +467,6 @@ def index_into(nquads: Path, metadata: bytes, path: Path) -> float:
     copy.bulk_load(metadata, format=RdfFormat.N_QUADS)
     write_index(copy, path)
     return time.perf_counter() - t
-
-
-def _resolved(shards: list[Path], resolution):
-    """The resolved quads of every shard and the corrections graph, streamed (repeats included:
-    kg.stream.merge keeps each quad once), as kg.resolve.resolved_quads lists them."""
-    from itertools import chain
-
-    return chain(chain.from_iterable(resolution.quads(p) for p in shards), resolution.extra_quads())
 
 
 def _metadata(done: list[DocOutcome], options: BuildOptions, started) -> str:

@@ -132,3 +132,29 @@ def test_index_process_killed_is_a_build_error(tmp_path, fake_pipeline, monkeypa
     with pytest.raises(BuildError, match="search index stopped"):
         build([src], tmp_path / "out", QUIET)
     assert not (tmp_path / "out" / "stats.json").exists()
+
+
+def test_rerun_reuses_the_resolved_lines_of_unchanged_documents(tmp_path, fake_pipeline):
+    src, out = write(tmp_path / "src", {"a.txt": "甲一 乙二", "b.txt": "丙三"}), tmp_path / "out"
+    build([src], out, QUIET)
+    first = (out / "current").resolve()
+    write(src, {"c.txt": "丁四"})
+    build([src], out, QUIET)
+    now = (out / "current").resolve()
+    for name in ("a.txt.nq", "b.txt.nq"):  # linked from the previous generation, not rewritten
+        assert (now / "resolved" / name).stat().st_ino == (first / "resolved" / name).stat().st_ino
+    build([src], tmp_path / "clean", QUIET)
+    assert (now / "graph.nq").read_bytes() == (tmp_path / "clean/current/graph.nq").read_bytes()
+
+
+def test_rerun_after_a_correction_rewrites_the_documents_it_changes(tmp_path, fake_pipeline):
+    src, out = write(tmp_path / "src", {"a.txt": "甲一 乙二", "b.txt": "丙三"}), tmp_path / "out"
+    build([src], out, QUIET)
+    before = (out / "current/graph.nq").read_bytes()
+    # no source file changed, but 丙三 is now 甲一 in every document that names either
+    write(src, {"corrections.yaml": "- same: [甲一, 丙三]\n  author: 研究者乙\n  date: 2026-02-01\n"})
+    build([src], out, QUIET)
+    after = (out / "current/graph.nq").read_bytes()
+    assert after != before and "丙三".encode() in after  # the name stays, as an alias of 甲一
+    build([src], tmp_path / "clean", QUIET)
+    assert after == (tmp_path / "clean/current/graph.nq").read_bytes()
