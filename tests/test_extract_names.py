@@ -193,3 +193,14 @@ def test_a_surname_the_tagger_took_for_a_verb_after_a_title_is_part_of_the_name(
     assert ("谈哲敏", "校长", "南京大学") in {(p.person, p.title, p.org) for p in doc.facts.posts}
     # without a title before it the verb stays a verb
     assert "谈哲敏" not in names("我们谈哲敏的事。", lac, "person")
+
+
+def test_a_name_that_starts_with_the_last_character_of_a_title_loses_it(lac):
+    persons = names("朝鲜劳动党总书记、国务委员长金正恩出席阅兵式。", lac, "person")
+    assert "金正恩" in persons and "长金正恩" not in persons
+    assert "江凌" in names("常务副省长江凌出席。", lac, "person")
+
+
+def test_a_long_object_after_a_glued_verb_cuts_the_verb_off_the_name(lac):
+    assert "王平" in names("十三届全国政协副主席王平作提案工作情况报告。", lac, "person")
+    assert "李作成" in names("李作成出席会议并讲话。", lac, "person")  # 作 is his; 出席 is the verb

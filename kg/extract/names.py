@@ -25,6 +25,7 @@ def find_names(view: SentView) -> None:
     view.names.extend(orgs)
     for s, e, label in view.lac:
         if label == "PERSON":
+            s = _title_char_off(view, s, e)
             s = _surname_split_off(view, s, e)
             e = _third_char(view, s, e)
             e = _verb_glued(view, s, e)
@@ -188,6 +189,14 @@ def visited_venues(text: str) -> tuple[tuple[int, int, int | None], ...]:
 _NOT_NAME_CHAR = set("在和与及等的是将也都还就又说为对向从把被并则")
 
 
+def _title_char_off(view: SentView, s: int, e: int) -> int:
+    """A name whose first character ends the title before it: 国务委员|长金正恩 → 金正恩
+    (委员长 is the title; what is left is a name of its own)."""
+    if e - s >= 3 and s > 0 and vocab().title_suffix(view.text[:s + 1]) and _CJK_NAME.match(view.text[s + 1:e]):
+        return s + 1
+    return s
+
+
 def _surname_split_off(view: SentView, s: int, e: int) -> int:
     """A two-character name whose surname the tagger took for a word of its own right after a
     title: 校长 谈/v 哲敏/PER → 谈哲敏 (a common surname, a plausible full name; no function
@@ -232,15 +241,17 @@ def _past_fillers(view: SentView, k: int) -> int:
     return view.tokens[k][0] if k < len(view.tokens) else len(view.text)
 
 
-#: what 作/做 takes after a speaker's name: "张平作报告", "周强作说明", "李东做主旨演讲"
-_MAKES = re.compile(r"(?:了|过)?(?:[^，。；]{0,4}(?:报告|讲话|发言|演讲|说明|部署|总结|点评|介绍|交流|解读|分享))")
+#: what 作/做 takes after a speaker's name: "张平作报告", "周强作说明", "李东做主旨演讲",
+#: "王平作提案工作情况报告" (the object's words before the noun, within the clause)
+_MAKES = re.compile(r"(?:了|过)?(?:[^，。；、]{0,12}?(?:报告|讲话|发言|演讲|说明|部署|总结|点评|介绍|交流|解读|分享))")
 
 
 def _verb_glued(view: SentView, s: int, e: int) -> int:
     """A three-character "name" that ends with 作/做 when what follows is its object: the verb
     (周强|作说明), not the name's third character (a given name 作 before a verb stays: 李作成出席)."""
-    if e - s == 3 and view.text[e - 1] in "作做" and _MAKES.match(view.text, e):
-        return e - 1
+    m = _MAKES.match(view.text, e) if e - s == 3 and view.text[e - 1] in "作做" else None
+    if m and not any(verb in m.group(0)[:-2] for verb, _, _ in vocab().role_verbs) and "并" not in m.group(0):
+        return e - 1  # not 李作成|出席会议并讲话: a verb of its own before the noun
     return e
 
 
