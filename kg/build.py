@@ -335,33 +335,33 @@ def _finish(stage, out, done, errors, options, clock, files, names, corrections=
     # sorted, on disk; what did not change since ``previous`` is not rewritten again
     merged = merge_resolved(shards, resolution, stage / GRAPH_NQ, names, previous)
     del resolution  # what it knows of every entity is not needed any more
-    write(merged, "trig", stage / "graph.trig")  # sorted: the same quads, the same bytes
     metadata_nq = _metadata(done, options, started).encode("utf-8")
-    serialize(read_quads(nquads=metadata_nq), "trig", stage / "metadata.trig", names)
-    timings["merge"] = tick() - t
-    # child processes, beside graph.ttl written here: SHACL (only what changed since
-    # ``previous`` is validated again), the store (loaded, or updated from ``previous``'s) with
-    # the figures of stats.json read from it, and the index of a small graph from a copy of it
-    # in memory (of a large one: by the store's child, from the store)
-    with _validation(stage, stage / "graph.trig", options, previous) as validation, \
-            _indexing(stage, merged, metadata_nq) as indexing, \
-            _storing(stage, merged, metadata_nq, previous, indexing is None) as storing:
-        t = tick()
-        write(merged, "ttl", stage / "graph.ttl")
-        timings["index"] = tick() - t
-        t = tick()
-        stored = storing.result()
-        timings["store"], timings["store_wait"] = stored.pop("seconds"), tick() - t
-        timings["index"] += stored.pop("index", 0.0)
-        if indexing is not None:  # the child's own time, and the time the build waited for it
+    # child processes, beside graph.trig and graph.ttl written here: the store (loaded, or
+    # updated from ``previous``'s; started first, it takes longest) with the figures of
+    # stats.json read from it and the index of a large graph; SHACL (only what changed since
+    # ``previous`` is validated again); the index of a small graph from a copy of it in memory
+    with _storing(stage, merged, metadata_nq, previous, merged.quads > MEMORY_INDEX_QUADS) as storing:
+        write(merged, "trig", stage / "graph.trig")  # sorted: the same quads, the same bytes
+        serialize(read_quads(nquads=metadata_nq), "trig", stage / "metadata.trig", names)
+        timings["merge"] = tick() - t
+        with _validation(stage, stage / "graph.trig", options, previous) as validation, \
+                _indexing(stage, merged, metadata_nq) as indexing:
             t = tick()
-            timings["index"] += _wait_for(indexing, "the search index")
-            timings["index_wait"] = tick() - t
-        t = tick()
-        conforms, violations, how = None, 0, {}
-        if validation:  # its own time, and the time the build waited for it after the others
-            conforms, violations, timings["validate"], how = _wait(validation)
-            timings["validate_wait"] = tick() - t
+            write(merged, "ttl", stage / "graph.ttl")
+            timings["index"] = tick() - t
+            t = tick()
+            stored = storing.result()
+            timings["store"], timings["store_wait"] = stored.pop("seconds"), tick() - t
+            timings["index"] += stored.pop("index", 0.0)
+            if indexing is not None:  # the child's own time, and the time the build waited for it
+                t = tick()
+                timings["index"] += _wait_for(indexing, "the search index")
+                timings["index_wait"] = tick() - t
+            t = tick()
+            conforms, violations, how = None, 0, {}
+            if validation:  # its own time, and the time the build waited for it after the others
+                conforms, violations, timings["validate"], how = _wait(validation)
+                timings["validate_wait"] = tick() - t
     stats = _stats(stored, done, errors, options, names, timings, tick() - t0)
     stats["validation"] = {"conforms": conforms, "violations": violations, **how}
     stats["build"], stats["files"] = stage.name, files
