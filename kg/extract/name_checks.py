@@ -46,12 +46,13 @@ _CLAUSE_POS = {"d", "p", "u", "c", "r"}  # a verb may stand in a brand (启迪)
 
 def not_a_body(view: SentView, s: int, e: int, name: str) -> bool:
     """An ORG mention without a body's suffix that names no body: named like an event or an
-    agreement (…峰会, …协定), a common noun (物联网/n), one or two Latin letters, a piece of
+    agreement (…峰会, …协定), ending like a word of not_org.txt (…冬奥会), a common noun (物联网/n), one or two Latin letters, a piece of
     a clause (a function word inside: 的, 和, 在), a phrase in a quoted list of slogans."""
     v = vocab()
     if is_org_name(name):
         return False
-    if v.event_noun(name) or any(name.endswith(a) for a in v.agreement_types):
+    if v.event_noun(name) or any(name.endswith(a) for a in v.agreement_types) \
+            or any(name.endswith(w) for w in v.not_org):  # 北京冬奥会: the Games, no body
         return True
     if place_name(name) or _title_inside(name) or visited_place(view.text, s, e):
         return True

@@ -126,7 +126,8 @@ def _places(view: SentView) -> list[tuple[int, int]]:
     spans = [(s, e) for s, e, label in view.lac
              if (label == "PLACE" and e - s >= 2 and view.text[s:e] not in not_place and not common_noun(view, s, e)
                  and not _recognizer_only_place(view, s, e))
-             or (label == "ORG" and (place_name(view.text[s:e]) or visited_place(view.text, s, e)))]
+             or (label == "ORG" and (place_name(view.text[s:e]) or visited_place(view.text, s, e)
+                                     or _place_token(view, s, e, view.text[s:e])))]
     out = list(spans)
     for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
         if e1 == s2 and _SUBDIVISION.search(view.text[s1:e1]) and _SUBDIVISION.search(view.text[s2:e2]):
@@ -266,6 +267,32 @@ def _recognizer_only_place(view: SentView, s: int, e: int) -> bool:
         and not any(kind == "PLACE" for _, _, kind in find(view.text[s:e]))
 
 
+#: words that make a body name a reference to bodies of a kind: 多家政府部门, 当地政府, 各级党委
+_QUANTIFIED = re.compile(r"^(?:多家|多地|多个|各地|各级|各类|当地|有关|相关|部分|一些|其他|其它|省级|市级|县级|全国各)")
+
+
+def _generic(view: SentView, n: Name) -> bool:
+    """A reference to bodies of a kind, not a name: a quantifier first (多家政府, 当地政府), or
+    one short common noun joined by 和/与/及 to a bare kind of body (党和政府, 车间和实验室; not
+    文化和旅游部, 农业与农村委员会)."""
+    if _QUANTIFIED.match(n.text):
+        return True
+    m = re.fullmatch(r"([\u4e00-\u9fff]{1,2})[和与及]([\u4e00-\u9fff]{1,3})", n.text)
+    k = view.token_at(n.start)
+    return bool(m) and k is not None and view.tokens[k][:2] == (n.start, n.start + len(m.group(1))) \
+        and view.tokens[k][2] in ("n", "vn") and (len(m.group(2)) <= 2 or any(s.suffix == m.group(2) for s in vocab().org_suffixes))
+
+
+def _place_token(view: SentView, s: int, e: int, name: str) -> bool:
+    """A body only the recognizer names that is one LAC place token, with no body's suffix and
+    unknown to the gazetteers' bodies (苏格兰/LOC): the place, not its government."""
+    from kg.gazetteer import orgs
+
+    k = view.token_at(s)
+    return view.sources.get((s, e, "ORG")) == "ner" and k is not None and view.tokens[k] == (s, e, "LOC") \
+        and not is_org_name(name) and name not in orgs()
+
+
 def _plausible_person(text: str) -> bool:
     v = vocab()
     return bool(_CJK_NAME.match(text)) and text not in v.titles and not v.title_suffix(text)
@@ -320,7 +347,7 @@ def _organizations(view: SentView) -> list[Name]:
             found[(s, e)] = Name(s, e, name, "organization", {kind} if kind else _categories_of(view, s, e, name))
             continue
         if (v.title_suffix(name) and not is_org_name(name)) or not_a_body(view, s, e, name) \
-                or unconfirmed(view, s, e, name) or unsupported(view, s, e, name):
+                or unconfirmed(view, s, e, name) or unsupported(view, s, e, name) or _place_token(view, s, e, name):
             continue
         found[(s, s + len(name))] = Name(s, s + len(name), name, "organization", _categories_of(view, s, e, name))
     for (s, e), n in list(found.items()):
@@ -339,7 +366,7 @@ def _organizations(view: SentView) -> list[Name]:
         if not any(a <= s and e <= b for a, b in found):
             cats = {"Company"} if "company" in v.titles[title] else _categories_of(view, s, e, text[s:e])
             found[(s, e)] = Name(s, e, text[s:e], "organization", cats)
-    return _drop_nested(list(found.values()))
+    return _drop_nested([n for n in found.values() if not _generic(view, n)])
 
 
 #: bodies one country or region keeps in another place (not "X驻联合国教科文组织代表", a post)
