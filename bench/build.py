@@ -10,8 +10,9 @@ peak RSS is its own: the main process (``RUSAGE_SELF``) and the largest of its c
 document workers and the validation process, ``RUSAGE_CHILDREN``). Then the NLP backend alone
 analyzes every sentence of the same files in this process (the model loaded before the clock
 starts). Reports chars/s, documents/s, both peaks, the stage timings (summed over workers for
-the document stages; merge, store, index and validate in the main process, validate in its
-child beside store and index) and the ratios: build over backend chars/s (target >= 0.6 with 2
+the document stages; merge and graph.ttl in the main process, the store, the search index and
+validation in child processes beside it, with the time the main process waited for each) and
+the ratios: build over backend chars/s (target >= 0.6 with 2
 workers), main-process peak at the whole over at a quarter (target <= 1.5).
 Writes bench/results/build.json (build-no-validate.json with --no-validate; or --output).
 The environment reaches the builds: ``KG_NER=0`` measures them without the CRF recognizer.
