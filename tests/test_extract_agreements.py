@@ -237,3 +237,11 @@ def test_agreement_second_clause_takes_the_first_party_of_the_one_before(lac):
     # 美团/ORG is only LAC's: signing is what confirms it as a body
     assert frozenset({"苏州市相城区", "美团"}) in parties
     assert "美团" in {e.name for (k, _), e in doc.entities.items() if k == "organization"}
+
+
+def test_agreement_partner_no_tagger_names_is_the_words_between_with_and_the_verb(lac):
+    doc = run("杭州市与字节跳动签署战略合作备忘录，共同推进数字经济发展。", lac)
+    assert [frozenset({"杭州市", "字节跳动"})] == [frozenset(a.parties) for a in doc.facts.agreements]
+    # a reference to bodies of a kind, or a bare kind, is no partner
+    assert not run("市政府与相关企业签署合作协议。", lac).facts.agreements
+    assert not run("学校与企业签署合作协议。", lac).facts.agreements

@@ -93,6 +93,9 @@ def _verb_agreements(view: SentView, ctx: SigningContext) -> list[AgreementMenti
         clause = max(prev, *(text.rfind(c, 0, m.start()) + 1 for c in _CLAUSE))
         parties = _referred(view, clause, m.start(), _dedupe(list_parties(view, clause, m.start())), ctx,
                             out[-1].parties[0] if out else None)
+        if 1 <= len(parties) <= 2 and (other := _unnamed_partner(view, parties[0].end, m.start())) \
+                and all(other.start <= p.start and p.end <= other.end for p in parties[1:]):
+            parties = [parties[0], other]  # 某市与字节跳动签署: the tagger named no body after 与
         if parties and not _adverbial(view, _signer_end(view, parties[-1].end, m.start()), m.start()):
             parties = []  # "A与B多家机构签署": the list does not end where the signing begins
         title = (m.end(), objs[0][2] - len(objs[0][0]))
@@ -110,6 +113,27 @@ _ADVERBIAL_POS = {"d", "ad", "TIME", "t", "w", "c", "f"}
 _PREP = {"等", "就", "在", "于", "对", "围绕", "针对"}
 #: who the signers stand for, or how many parties sign: "A与B代表双方签署", "A与B、C三方签署"
 _ON_BEHALF = re.compile(r"代表|双方|各方|两地|[两三四五六七八九十多]方?|方")
+
+
+_PARTNER = re.compile(r"(?:与|同|跟)([\u4e00-\u9fffA-Za-z0-9]{2,8}?)(?:共同|正式|现场)?")
+_NOT_IN_PARTNER = {"p", "u", "d", "r", "c", "w", "f", "TIME", "PER", "m", "q"}
+
+
+def _unnamed_partner(view: SentView, i: int, j: int) -> Name | None:
+    """The second party right between 与 and the signing verb when no tagger named it
+    ("某市与字节跳动签署"): two to eight characters of more than one word, no function word, person,
+    number or reference to a kind of bodies (与相关企业, 与各方, 与企业)."""
+    from kg.extract.names import _QUANTIFIED
+
+    m = _PARTNER.fullmatch(view.text, i, j)
+    if not m:
+        return None
+    s, e = m.span(1)
+    toks = [(a, b, pos) for a, b, pos in view.tokens if s <= a < e]
+    if len(toks) < 2 or toks[0][0] != s or toks[-1][1] != e or any(pos in _NOT_IN_PARTNER for *_, pos in toks) \
+            or _QUANTIFIED.match(m.group(1)) or any(n.start < e and s < n.end for n in view.names):
+        return None
+    return Name(s, e, m.group(1), "organization")
 
 
 def _signer_end(view: SentView, i: int, j: int) -> int:
