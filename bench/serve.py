@@ -173,9 +173,10 @@ def virtuoso(work: Path, store_dir: Path):
     shutil.rmtree(d, ignore_errors=True)
     d.mkdir(parents=True)
     load_dir.mkdir(parents=True, exist_ok=True)
-    nq = load_dir / "graph.nq"
-    if not nq.is_file():
-        pyoxigraph.Store.read_only(str(store_dir)).dump(str(nq), format=pyoxigraph.RdfFormat.N_QUADS)
+    nq = load_dir / "graph.nq"  # dumped anew each run: a file left from another build would
+    # load other quads than the servers compared are given (a few seconds)
+    nq.unlink(missing_ok=True)
+    pyoxigraph.Store.read_only(str(store_dir)).dump(str(nq), format=pyoxigraph.RdfFormat.N_QUADS)
     http_port, sql_port = free_port(), free_port()
     (d / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=d, load=load_dir, sql_port=sql_port,
                                                         http_port=http_port))

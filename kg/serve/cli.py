@@ -16,7 +16,7 @@ from ..errors import KGError
               help="Seconds a query may run before it is stopped (503); also for a request body (408).")
 @click.option("--max-rows", default=100_000, show_default=True, type=int,
               help="Rows or triples per answer; more are cut and flagged in X-KG-Truncated.")
-@click.option("--workers", default=None, type=int, help="Query worker processes (default: 2 x cores, at least 4).")
+@click.option("--workers", default=None, type=int, help="Query worker processes (default: 2 x cores, at least 8).")
 @click.option("--cache-mb", default=512, show_default=True, type=click.IntRange(min=0),
               help="Memory for answers kept and sent again (the store is read-only); 0 keeps none.")
 @click.option("--max-query-bytes", default=2**20, show_default=True, type=click.IntRange(min=1),
