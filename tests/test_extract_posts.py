@@ -155,3 +155,14 @@ def test_a_bare_head_title_takes_the_one_body_named_before_it_that_it_can_head(l
     # 市长 names its own government; two bodies it could head leave it bare
     assert ("王明", "市长", None) in posts_of("北京市与上海市签署协议，市长王明出席。", lac)
     assert ("王明", "局长", None) in posts_of("市公安局与市交通局联合发布通告，局长王明介绍情况。", lac)
+
+
+def test_latin_corporate_titles_and_a_note_before_the_name(lac):
+    assert ("雷军", "CEO", "小米集团") in posts_of("小米集团创始人、董事长兼CEO雷军表示，将加大投入。", lac)
+    posts = posts_of("浙江大学党委副书记、副校长（主持行政工作）王立忠出席。", lac)
+    assert ("王立忠", "副校长", "浙江大学") in posts
+
+
+def test_a_title_after_the_name_takes_the_body_named_with_de_before_it(lac):
+    posts = posts_of("来自清华大学的李明教授和北京大学的王强研究员作了报告。", lac)
+    assert {("李明", "教授", "清华大学"), ("王强", "研究员", "北京大学")} <= posts  # not "和北京大学"

@@ -515,7 +515,8 @@ def _across_and(view: SentView, start: int) -> int:
         piece = view.text[left:start - 1]
         if left >= start - 1 or vocab().org_suffix(piece) or piece in vocab().bodies \
                 or vocab().event_noun(piece) or re.search(r"[\d届次]", piece) \
-                or _two_mentions(view, start) or view.text[max(0, left - 2):left].endswith(_TOPIC_P):
+                or _two_mentions(view, start) or view.text[max(0, left - 2):left].endswith(_TOPIC_P) \
+                or vocab().title_suffix(piece):  # 王明教授|和某大学: a title is no half of a name
             break  # 就智慧城市建设|与某公司签署: a topic before 与, not the name's first half
         start = left
     return start

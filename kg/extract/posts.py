@@ -70,6 +70,9 @@ def _titles_before(view: SentView, person: Name) -> list[tuple[str, str | None]]
     found: list[Post] = []  # right to left
     others = [p.end for p in view.names_of("person") if p is not person]
     pos = person.start
+    note = _NOTE_BEFORE.search(view.text, 0, pos)
+    if note and note.end() == pos:
+        pos = note.start()  # 副校长（主持行政工作）王明: a note on the post before the name
     while pos > 0:
         seg_start = pos
         while seg_start > 0 and view.text[seg_start - 1] not in _SEGMENT_END:
@@ -92,6 +95,7 @@ def _titles_before(view: SentView, person: Name) -> list[tuple[str, str | None]]
 
 
 _SEGMENT_END = "、，,；;。：:！？ \u3000\n"
+_NOTE_BEFORE = re.compile(r"[（(][^（）()，。；]{2,12}[)）]$")
 _JOINS = set("与和及同跟")
 
 
@@ -228,11 +232,20 @@ def _titles_after(view: SentView, person: Name) -> list[tuple[str, str | None]]:
     t = v.title_prefix(view.text[person.end:])
     end = person.end + len(t or "")
     if t and "after" in v.titles.get(t, ()) and view.is_token_end(end) and view.text[end:end + 1] not in _NOUN_ON:
-        return [(t, None)]
+        return [(t, _affiliation(view, person.start))]
     m = re.search(r"([\u4e00-\u9fff]{2,6})[：:]\s*$", view.text[:person.start])
     if m and m.group(1) in v.titles:
         return [(m.group(1), None)]
     return []
+
+
+def _affiliation(view: SentView, start: int) -> str | None:
+    """The body of "来自某大学的王明教授" / "某研究院的李华院士": an organization followed by 的 right
+    before the name."""
+    for n in view.names_of("organization"):
+        if n.end == start - 1 and view.text[n.end] == "的":
+            return n.text
+    return None
 
 
 def byline_posts(article, evidence) -> list[PostFact]:
