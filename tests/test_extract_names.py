@@ -223,3 +223,9 @@ def test_a_region_the_recognizer_calls_a_body_is_a_place(lac):
     # 苏格兰/LOC tagged ORG by the recognizer; legislatures keep their suffix
     assert "苏格兰" not in names("苏格兰和威尔士的大部分地区铁路服务瘫痪。", lac, "organization")
     assert "洪都拉斯国会" in names("洪都拉斯国会通过决议。", lac, "organization")
+
+
+def test_a_centre_of_a_body_the_recognizer_names_whole_is_one_body(lac):
+    # 领事 inside is a title, 中心 alone no suffix: still the body's unit, not the body and a remainder
+    orgs = names("外交部领事保护中心提醒在外中国公民注意安全。", lac, "organization")
+    assert "外交部领事保护中心" in orgs and "外交部" not in orgs

@@ -140,6 +140,15 @@ def _quoted(text: str, s: int, e: int) -> bool:
     return s > 0 and e < len(text) and text[s - 1] in "“《" and text[e] in "”》"
 
 
+def _unit_of_body(view: SentView, s: int, name: str) -> bool:
+    """The recognizer's whole mention is a centre of a body it starts with (外交部|领事保护中心):
+    a unit of that body, not the body followed by other words."""
+    if view.sources.get((s, s + len(name), "ORG")) != "ner" or not name.endswith("中心") \
+            or not view.is_token_end(s + len(name)):
+        return False
+    return any(is_org_name(name[:i]) for i in range(2, len(name) - 3))
+
+
 def _kind_before_quote(text: str, s: int, e: int) -> str | None:
     """The category ("" when the kind word gives none) when [s, e) is quoted right after a kind
     of body (…公司“某某科技”, 高校“某某学院”) and is not a programme's name (“某某”计划);
@@ -334,7 +343,7 @@ def _organizations(view: SentView) -> list[Name]:
         if label != "ORG":
             continue
         name = clean_name(text[s:e])
-        if not is_org_name(name):  # LAC runs on into the verb: 市发展改革委签署
+        if not is_org_name(name) and not _unit_of_body(view, s, name):  # LAC runs on into the verb: 市发展改革委签署
             name = next((name[:i] for i in range(len(name) - 1, 1, -1) if is_org_name(name[:i])), name)
         e = s + len(name)
         kind = _kind_before_quote(text, s, e)
@@ -345,6 +354,9 @@ def _organizations(view: SentView) -> list[Name]:
             for a, b in [k for k in found if k[1] == s - 1 and _descriptor(view, *k)]:
                 del found[(a, b)]  # 物流机器人公司“某某”: the kind phrase describes the body, names none
             found[(s, e)] = Name(s, e, name, "organization", {kind} if kind else _categories_of(view, s, e, name))
+            continue
+        if _unit_of_body(view, s, name):
+            found[(s, e)] = Name(s, e, name, "organization", _categories_of(view, s, e, name))
             continue
         if (v.title_suffix(name) and not is_org_name(name)) or not_a_body(view, s, e, name) \
                 or unconfirmed(view, s, e, name) or unsupported(view, s, e, name) or _place_token(view, s, e, name):
