@@ -91,6 +91,15 @@ _MADE = "made"
 _COUNT = re.compile(r"[一二两三四五六七八九十百千\d]+[个座处家批]")
 
 
+def _occurrences(text: str, word: str):
+    """Start of every occurrence of ``word`` in ``text`` (overlapping ones too), by str.find:
+    a regex per suffix and sentence cost a third of the extraction."""
+    i = text.find(word)
+    while i >= 0:
+        yield i
+        i = text.find(word, i + 1)
+
+
 def _made_places(view: SentView) -> list[tuple[int, int]]:
     """Places named by a head people give places (新区, 码头, 基地, 景区) after a place: 宁波|北仑
     港区集装箱码头, 湛江|海东新区; not inside another name, never without a place before the head."""
@@ -98,9 +107,9 @@ def _made_places(view: SentView) -> list[tuple[int, int]]:
     places = [(s, e) for s, e, label in view.lac if label == "PLACE"]
     places += [(s, e) for s, e, pos in view.tokens if pos == "LOC"]
     ends = {}
-    for suf in vocab().place_suffixes:
-        for m in re.finditer(re.escape(suf), text):
-            ends.setdefault(m.end(), m.start())
+    for suf in vocab().place_suffixes:  # longest first: the longest head ending at a place wins
+        for i in _occurrences(text, suf):
+            ends.setdefault(i + len(suf), i)
     for end, head in sorted(ends.items()):
         k = view.token_at(end - 1)
         if k is None or not view.is_token_end(end) or _quoted(text, head, end):
@@ -314,8 +323,7 @@ def _organizations(view: SentView) -> list[Name]:
     # suffix rule
     ends = set()
     for suf in v.org_suffixes:
-        for m in re.finditer(re.escape(suf.suffix), text):
-            ends.add(m.end())
+        ends.update(i + len(suf.suffix) for i in _occurrences(text, suf.suffix))
     for end in sorted(ends):
         end = _with_paren(text, end)
         if not _ends_here(view, end):
