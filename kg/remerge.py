@@ -5,7 +5,7 @@
 The merge (kg.stream) sorts the resolved quads of every shard; making them costs a parse, a
 rewrite (kg.rewrite) and a prefix check per quad, the main cost of a re-run that changed a few
 files of many. So each shard's resolved quads are also written, as the merge's sort lines, to
-``<generation>/resolved/<shard>`` with, in ``resolved/index.json``, the prefixes they rule out
+``<generation>/resolved/<shard>.lines`` with, in ``resolved/index.json``, the prefixes they rule out
 and a **signature**: a hash of the shard's bytes, the prefixes, and every decision of the
 resolution that the rewrite of this document reads (its targets, new facts, dropped IRIs, the
 labels of the IRIs these name, whether a merged name becomes an alias). A later build whose
@@ -24,7 +24,13 @@ from .stream import Merged, sort_lines
 
 RESOLVED = "resolved"
 INDEX = "index.json"
-FORMAT = 1
+FORMAT = 2  # 2: the files are named <shard>.lines (sort lines are no N-Quads: RDF tools skip them)
+
+
+def _lines_name(shard: Path) -> str:
+    """The file of a shard's sort lines: not named like RDF (``graph<TAB>quad`` is no N-Quads
+    line), so a tool that loads every RDF file of a build folder skips it."""
+    return f"{shard.stem}.lines"
 
 
 def merge_resolved(shards, resolution, output: Path, names: dict, previous: Path | None = None) -> Merged:
@@ -43,8 +49,8 @@ def merge_resolved(shards, resolution, output: Path, names: dict, previous: Path
     def lines():
         for path in map(Path, shards):
             sig = signature(resolution, path, names_key)
-            old, target = before.get(path.name), folder / path.name
-            if old and old["sig"] == sig and _link(Path(previous) / RESOLVED / path.name, target):
+            old, target = before.get(path.name), folder / _lines_name(path)
+            if old and old["sig"] == sig and _link(Path(previous) / RESOLVED / target.name, target):
                 records[path.name] = old
                 with open(target, encoding="utf-8", newline="\n") as f:
                     for line in f:
