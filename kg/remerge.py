@@ -20,7 +20,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .stream import Merged, sort_lines
+from .stream import Merged, keyed_lines, nquads_line, sort_lines
 
 RESOLVED = "resolved"
 INDEX = "index.json"
@@ -58,15 +58,15 @@ def merge_resolved(shards, resolution, output: Path, names: dict, previous: Path
                 continue
             check, record = PrefixCheck(names), {"sig": sig}
             with open(target, "w", encoding="utf-8", newline="\n") as f:
-                for line in _keyed(resolution.quads(path), check, record):
+                for line in keyed_lines(resolution.quads(path), check, record):
                     f.write(f"{line}\n")
                     yield line
             records[path.name] = _noted(record, check)
         check, extra = PrefixCheck(names), {}
-        yield from _keyed(resolution.extra_quads(), check, extra)
+        yield from keyed_lines(resolution.extra_quads(), check, extra)
         records[""] = _noted(extra, check)
 
-    count = sort_lines(lines(), output, lambda line: line[line.index("\t") + 1:] + " .\n")
+    count = sort_lines(lines(), output, nquads_line)
     bad = {p for r in records.values() for p in r["bad"]}
     bad_graph = {p for r in records.values() for p in r["bad_graph"]}
     (folder / INDEX).write_text(json.dumps({"format": FORMAT, "shards": {k: v for k, v in records.items() if k}},
@@ -74,20 +74,6 @@ def merge_resolved(shards, resolution, output: Path, names: dict, previous: Path
     plain = {n: ns for n, ns in sorted(names.items()) if n not in bad | bad_graph}
     triple_plain = {n: ns for n, ns in sorted(names.items()) if n not in bad}
     return Merged(output, count, plain, triple_plain, named=not any(r["unnamed"] for r in records.values()))
-
-
-def _keyed(quads, check, record: dict):
-    """The sort lines of ``quads`` (graph, tab, quad), each checked for prefixes; ``record``
-    notes whether one was in the default graph (or one named by a blank node)."""
-    from pyoxigraph import NamedNode
-
-    record["unnamed"] = False
-    for q in quads:
-        check.add(q)
-        g = q.graph_name
-        if type(g) is not NamedNode:
-            record["unnamed"] = True
-        yield f"{g}\t{q}"
 
 
 def _noted(record: dict, check) -> dict:

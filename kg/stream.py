@@ -75,23 +75,31 @@ def merge(quads, output: Path, prefixes: dict[str, str] | None = None) -> Merged
     """Write the distinct ``quads`` (an iterable of pyoxigraph Quads) sorted by graph, then by
     N-Quads text, to the N-Quads file ``output``; the ``prefixes`` kept are those under which
     every IRI has a plain Turtle local name (kg.store.plain_prefixes)."""
-    from pyoxigraph import NamedNode
-
     from .store import PrefixCheck
 
-    check = PrefixCheck(prefixes or {})
-    unnamed = []  # a quad in the default graph or a graph named by a blank node
+    check, note = PrefixCheck(prefixes or {}), {}
+    count = sort_lines(keyed_lines(quads, check, note), output, nquads_line)
+    return Merged(Path(output), count, check.plain(), check.plain(graphs=False), named=not note["unnamed"])
 
-    def lines():
-        for q in quads:
-            check.add(q)
-            g = q.graph_name
-            if type(g) is not NamedNode and not unnamed:
-                unnamed.append(q)
-            yield f"{g}\t{q}"
 
-    count = sort_lines(lines(), output, lambda line: line[line.index("\t") + 1:] + " .\n")
-    return Merged(Path(output), count, check.plain(), check.plain(graphs=False), named=not unnamed)
+def keyed_lines(quads, check, note: dict):
+    """The sort lines of ``quads`` (graph, tab, quad: sorted, they order by graph first), each
+    quad fed to the PrefixCheck ``check``; ``note["unnamed"]`` says, once they are all read,
+    whether one was in the default graph or in a graph named by a blank node."""
+    from pyoxigraph import NamedNode
+
+    note["unnamed"] = False
+    for q in quads:
+        check.add(q)
+        g = q.graph_name
+        if type(g) is not NamedNode:
+            note["unnamed"] = True
+        yield f"{g}\t{q}"
+
+
+def nquads_line(sort_line: str) -> str:
+    """The N-Quads line of a sort line of ``keyed_lines``."""
+    return sort_line[sort_line.index("\t") + 1:] + " .\n"
 
 
 def _triples(merged: Merged):
