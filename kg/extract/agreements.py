@@ -123,7 +123,7 @@ def _unnamed_partner(view: SentView, i: int, j: int) -> Name | None:
     """The second party right between 与 and the signing verb when no tagger named it
     ("某市与字节跳动签署"): two to eight characters of more than one word, no function word, person,
     number or reference to a kind of bodies (与相关企业, 与各方, 与企业)."""
-    from kg.extract.names import _QUANTIFIED
+    from kg.extract.name_checks import quantified
 
     m = _PARTNER.fullmatch(view.text, i, j)
     if not m:
@@ -131,7 +131,7 @@ def _unnamed_partner(view: SentView, i: int, j: int) -> Name | None:
     s, e = m.span(1)
     toks = [(a, b, pos) for a, b, pos in view.tokens if s <= a < e]
     if len(toks) < 2 or toks[0][0] != s or toks[-1][1] != e or any(pos in _NOT_IN_PARTNER for *_, pos in toks) \
-            or _QUANTIFIED.match(m.group(1)) or any(n.start < e and s < n.end for n in view.names):
+            or quantified(m.group(1)) or any(n.start < e and s < n.end for n in view.names):
         return None
     return Name(s, e, m.group(1), "organization")
 

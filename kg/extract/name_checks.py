@@ -44,6 +44,15 @@ def _title_inside(name: str) -> bool:
 _CLAUSE_POS = {"d", "p", "u", "c", "r"}  # a verb may stand in a brand (启迪)
 
 
+#: words that make a body name a reference to bodies of a kind: 多家政府部门, 当地政府, 各级党委
+_QUANTIFIED = re.compile(r"^(?:多家|多地|多个|各地|各级|各类|当地|有关|相关|部分|一些|其他|其它|省级|市级|县级|全国各)")
+
+
+def quantified(name: str) -> bool:
+    """``name`` refers to bodies of a kind by a quantifier (多家政府, 当地政府, 相关企业), names none."""
+    return _QUANTIFIED.match(name) is not None
+
+
 def not_a_body(view: SentView, s: int, e: int, name: str) -> bool:
     """An ORG mention without a body's suffix that names no body: named like an event or an
     agreement (…峰会, …协定), ending like a word of not_org.txt (…冬奥会), a common noun (物联网/n), one or two Latin letters, a piece of

@@ -12,7 +12,8 @@ import functools
 import re
 
 from kg.vocab import strip_paren, vocab
-from kg.extract.name_checks import common_noun, not_a_body, place_name, unconfirmed, unsupported, visited_place
+from kg.extract.name_checks import (common_noun, not_a_body, place_name, quantified, unconfirmed, unsupported,
+                                    visited_place)
 from kg.extract.view import NAME_POS, Name, SentView, clean_name, is_org_name, org_categories
 
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{2,}[·•][\u4e00-\u9fff]{2,}$")
@@ -285,15 +286,11 @@ def _recognizer_only_place(view: SentView, s: int, e: int) -> bool:
         and not any(kind == "PLACE" for _, _, kind in find(view.text[s:e]))
 
 
-#: words that make a body name a reference to bodies of a kind: 多家政府部门, 当地政府, 各级党委
-_QUANTIFIED = re.compile(r"^(?:多家|多地|多个|各地|各级|各类|当地|有关|相关|部分|一些|其他|其它|省级|市级|县级|全国各)")
-
-
 def _generic(view: SentView, n: Name) -> bool:
     """A reference to bodies of a kind, not a name: a quantifier first (多家政府, 当地政府), or
     one short common noun joined by 和/与/及 to a bare kind of body (党和政府, 车间和实验室; not
     文化和旅游部, 农业与农村委员会)."""
-    if _QUANTIFIED.match(n.text):
+    if quantified(n.text):
         return True
     m = re.fullmatch(r"([\u4e00-\u9fff]{1,2})[和与及]([\u4e00-\u9fff]{1,3})", n.text)
     k = view.token_at(n.start)
@@ -440,7 +437,7 @@ def _listed_bodies(view: SentView) -> list[tuple[int, int, set[str]]]:
 
     text, out = view.text, []
     not_org = vocab().not_org
-    covered = {i for a, b, label in view.lac if label in ("PERSON", "ORG", "PLACE") for i in range(a, b)}
+    covered = None
     for m in _LIST_HEAD.finditer(text):
         end = m.end()
         k = view.token_at(end - 1)
@@ -470,6 +467,8 @@ def _listed_bodies(view: SentView) -> list[tuple[int, int, set[str]]]:
         if len(items) < 2 or not items[0]:
             continue  # one name alone before 等 is no list: 华为等企业 has its own evidence
         cat = _LIST_KINDS[m.group(2)]
+        if covered is None:  # characters the backend names: made only for a sentence with a list
+            covered = {i for a, b, label in view.lac if label in ("PERSON", "ORG", "PLACE") for i in range(a, b)}
         named = []
         for item in items:
             if not item:
