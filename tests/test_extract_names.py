@@ -229,3 +229,18 @@ def test_a_centre_of_a_body_the_recognizer_names_whole_is_one_body(lac):
     # 领事 inside is a title, 中心 alone no suffix: still the body's unit, not the body and a remainder
     orgs = names("外交部领事保护中心提醒在外中国公民注意安全。", lac, "organization")
     assert "外交部领事保护中心" in orgs and "外交部" not in orgs
+
+
+def test_each_organizer_of_an_event_is_a_body(lac):
+    text = ("本次大会由南京市工业和信息化局、华东软件产业促进会指导，江苏云帆数据有限公司和长江信创研究院主办，"
+            "星海之家（苏州）、星海之家（香港）、南湖创新实验室共同承办。")
+    orgs = names(text, lac, "organization")
+    assert {"星海之家（苏州）", "星海之家（香港）", "南湖创新实验室", "华东软件产业促进会"} <= orgs
+    assert "苏州" not in names(text, lac, "place")  # the bracket qualifies the body, names no place here
+
+
+def test_kinds_people_and_places_that_host_are_no_organizers(lac):
+    assert not names("论坛由企业、高校和科研院所共同主办。", lac, "organization")
+    assert not names("该中心在西方情报专家指导下策划行动。", lac, "organization")
+    assert "欧洲" not in names("比赛将首次由欧洲与非洲联合承办。", lac, "organization")
+    assert not names("双方坚定支持多边主义，共同指导下一步合作。", lac, "organization")

@@ -14,6 +14,7 @@ import re
 from kg.vocab import strip_paren, vocab
 from kg.extract.name_checks import (common_noun, not_a_body, place_name, quantified, unconfirmed, unsupported,
                                     visited_place)
+from kg.extract.organizers import organizers
 from kg.extract.view import NAME_POS, Name, SentView, clean_name, is_org_name, org_categories
 
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{2,}[·•][\u4e00-\u9fff]{2,}$")
@@ -379,6 +380,12 @@ def _organizations(view: SentView) -> list[Name]:
     for s, e, cats in _listed_bodies(view):
         if not any(a <= s and e <= b for a, b in found) and not any(a < e and s < b for a, b in found):
             found[(s, e)] = Name(s, e, text[s:e], "organization", cats or _categories_of(view, s, e, text[s:e]))
+    for s, e in organizers(view):  # 由A、B主办: each organizer is a body, whatever the taggers made of it
+        if (s, e) in found or any(a < e and s < b and not (s <= a and b <= e) for a, b in found):
+            continue
+        for a, b in [k for k in found if s <= k[0] and k[1] <= e]:
+            del found[(a, b)]
+        found[(s, e)] = Name(s, e, text[s:e], "organization", _categories_of(view, s, e, text[s:e]))
     for s, e, title in _bodies_taken_for_persons(view):
         if not any(a <= s and e <= b for a, b in found):
             cats = {"Company"} if "company" in v.titles[title] else _categories_of(view, s, e, text[s:e])

@@ -1,0 +1,93 @@
+"""The bodies that organize an event: "由A、B指导，C和D主办，E、F共同承办".
+
+Whoever hosts, co-hosts, organizes, guides or supports an event in these words is a body (a
+government office, a company, an association), whatever the taggers took each name for: LAC
+often cuts an unknown brand into verbs and particles (启迪/v 之星/u), and a place qualifier in
+brackets (某某之星（苏州）) is part of the body's name, not a place of its own.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.vocab import vocab
+from kg.extract.name_checks import common_noun, place_name, quantified
+from kg.extract.view import SentView, is_org_name
+
+#: what organizers do; 共同/联合 may stand before the verb
+_VERB = re.compile(r"(共同|联合)?(主办|承办|协办|指导)")
+#: where the list of organizers starts (the 由 of the passive, a clause start, 在…的指导下)
+_OPEN = "由在，,：:；;。！？"
+_SEP = re.compile(r"、|以及|和|及|与|联合|会同|携手")
+#: LAC tags no organizer's name holds: a pronoun, a personal name, a preposition or adverb, a
+#: number (两岸82家机构), a particle (推出了)
+_NO_NAME_POS = {"r", "PER", "p", "d", "ad", "m", "u", "ul", "uz", "ug"}
+#: people, not bodies, guide or host too (在专家指导下, 由志愿者承办)
+_PEOPLE = re.compile(r"(?:人员|专家|学者|代表|志愿者|群众|居民|师生|学生|农民|工人|干部|党员|老师|教师)$")
+_KIND_AFTER = re.compile(r"等(?:[\u4e00-\u9fff]{0,4}(?:单位|机构|部门))?$")
+
+
+def organizers(view: SentView) -> list[tuple[int, int]]:
+    """(start, end) of each named body in a list of organizers before 主办/承办/协办/指导/支持
+    (also "在A、B的指导下"). The list starts after 由, 在 or the clause's start; items are split
+    at 、 and, where no backend mention spans the word, at 和/及/与. An item is kept when it reads
+    as a name: 2-25 characters, not a pronoun or person, not one common-noun token (企业, 高校),
+    not a reference by a quantifier (相关企业), not a place alone (上海), not in not_org.txt."""
+    text, out = view.text, []
+    for m in _VERB.finditer(text):
+        if not view.is_token_end(m.end()) or not _verb_token(view, m.end()):
+            continue
+        end = m.start()
+        if text.endswith("的", 0, end):  # 在A、B的指导下
+            end -= 1
+        start = max(text.rfind(c, 0, end) for c in _OPEN) + 1
+        if k := _KIND_AFTER.search(text, start, end):  # A、B等单位主办
+            end = k.start()
+        passive = start > 0 and text[start - 1] in "由在"
+        if end - start < 2 or not (passive or (m.group(1) or m.group(2) != "指导") and _clause_subject(view, start)):
+            continue  # 坚定指导…: an organizer list is 由…, 在…的指导下, or a clause's subject that hosts
+        out.extend(_items(view, start, end))
+    return out
+
+
+def _verb_token(view: SentView, end: int) -> bool:
+    """The verb is no noun's first half (主办方, 主办单位, 承办城市, 指导意见)."""
+    k = view.token_at(end - 1)
+    nxt = view.token_at(end)
+    return k is not None and view.tokens[k][2] in {"v", "vn"} and (
+        nxt is None or view.tokens[nxt][2] not in {"n", "vn", "nz"} or view.text[end] in "的了")
+
+
+def _clause_subject(view: SentView, start: int) -> bool:
+    """Without 由, the list must be its clause's subject: the clause starts at ``start``."""
+    return start == 0 or view.text[start - 1] in "，,；;。！？："
+
+
+def _items(view: SentView, start: int, end: int) -> list[tuple[int, int]]:
+    text = view.text
+    spans = [(s, e) for s, e, label in view.lac if label == "ORG"]
+    cuts, at = [], start
+    for m in _SEP.finditer(text, start, end):
+        if m.group() != "、" and any(s < m.start() and m.end() < e for s, e in spans):
+            continue  # 国际科技园及创新区域协会: one body with 及 inside
+        cuts.append((at, m.start()))
+        at = m.end()
+    cuts.append((at, end))
+    kept = [(s, e) for s, e in cuts if _named(view, s, e)]
+    return kept if 2 * len(kept) >= len(cuts) else []  # a list of kinds (企业、高校和科研院所) names none
+
+
+def _named(view: SentView, s: int, e: int) -> bool:
+    name = view.text[s:e]
+    if not 2 <= len(name) <= 25 or re.search(r"[，,。；;：:“”《》\s]", name) or name in vocab().not_org:
+        return False
+    if quantified(name) or place_name(name) or common_noun(view, s, e) or vocab().title_suffix(name) \
+            or _PEOPLE.search(name) or re.search(r"[一二三四五六七八九十两\d]+[大个家项所]", name):
+        return False
+    k = view.token_at(s)
+    if k is None or view.tokens[k][0] != s or not view.is_token_end(e) or view.tokens[k][1:] == (e, "LOC"):
+        return False  # 欧洲: a place that hosts is no body
+    while k < len(view.tokens) and view.tokens[k][0] < e:
+        if view.tokens[k][2] in _NO_NAME_POS and not (view.text[view.tokens[k][0]] == "之" or is_org_name(name)):
+            return False  # 之 is a name's particle (某某之星)
+        k += 1
+    return not any(label == "PERSON" and a < e and s < b for a, b, label in view.lac)
