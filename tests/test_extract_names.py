@@ -244,3 +244,17 @@ def test_kinds_people_and_places_that_host_are_no_organizers(lac):
     assert not names("该中心在西方情报专家指导下策划行动。", lac, "organization")
     assert "欧洲" not in names("比赛将首次由欧洲与非洲联合承办。", lac, "organization")
     assert not names("双方坚定支持多边主义，共同指导下一步合作。", lac, "organization")
+
+
+def test_the_sites_a_tour_visits_are_places_without_a_place_first(lac):
+    text = ("王明在东岭现代农业示范基地，实地察看水稻长势；考察宏达20万吨级集装箱码头运行情况。"
+            "他还考察了产业园区。")
+    places = names(text, lac, "place")
+    assert {"东岭现代农业示范基地", "宏达20万吨级集装箱码头"} <= places
+    assert "产业园区" not in places  # no name in it: a kind of site, not the site of the tour
+
+
+def test_a_piece_a_tagger_cut_out_of_a_site_is_no_place(lac):
+    places = names("他前往滨海乐城国际医疗旅游先行区调研，又到青山南繁育制种基地，察看育种情况。", lac, "place")
+    assert {"滨海乐城国际医疗旅游先行区", "青山南繁育制种基地"} <= places
+    assert not places & {"滨海乐城国际医疗", "青山南"}

@@ -42,10 +42,13 @@ def find_names(view: SentView) -> None:
     for m in _PHOTO_CREDIT.finditer(view.text):
         if _plausible_person(m.group(1)) and not view.name_at(m.start(1), m.end(1), "person"):
             view.names.append(Name(m.start(1), m.end(1), m.group(1), "person"))
-    for s, e in _made_places(view):
+    made = _made_places(view)
+    for s, e in made:
         view.names.append(Name(s, e, view.text[s:e], "place", {_MADE}))
     venues = visited_venues(view.text)
     for s, e in _places(view):
+        if any(a <= s and e <= b and (a, b) != (s, e) for a, b in made) and _cut_piece(view, s, e):
+            continue  # 甲乙国际医疗|旅游先行区: a piece of a site's name the tagger cut, no place
         if not any(n.start < e and s < n.end for n in view.names if n.kind != "place") \
                 and not view.name_at(s, e, "place") \
                 and not _quoted(view.text, s, e) and not any(a <= s and e <= b for a, b, _ in venues):
@@ -120,8 +123,12 @@ def _made_places(view: SentView) -> list[tuple[int, int]]:
         while start < head and not any(s == start and e <= head for s, e in places):  # 考察|湛江…
             j = view.token_at(start)
             start = view.tokens[j][1] if j is not None else head
-        if start >= head or any(n.start < end and start < n.end for n in view.names if n.kind != "place"):
-            continue
+        visited = start >= head
+        if visited:
+            start = _visited_site(view, head, end)  # 前往|某某现代农业示范基地，: where a tour went
+        if start >= head or any(n.start < end and start < n.end and not (visited and start <= n.start and n.end < end)
+                                for n in view.names if n.kind != "place"):
+            continue  # a body inside a visited site (its owner before 码头) stays a body
         if text[start - 1:start] in ("（", "(") and start >= 2 and (j := view.token_at(start - 2)) is not None:
             start = view.expand_left(j)  # 西部（重庆）科学城: the place in brackets is inside the name
         name = text[start:end]
@@ -129,6 +136,48 @@ def _made_places(view: SentView) -> list[tuple[int, int]]:
             continue  # 三个港区: a count of places, no name
         out.append((start, end))
     return out
+
+
+def _cut_piece(view: SentView, s: int, e: int) -> bool:
+    """A place inside a site's name that a tagger cut out of it: a body mention turned place (甲乙
+    国际医疗/ORG|旅游先行区), or a known place with the next character glued on (某市南|繁育基地).
+    Places the tagger names as such (某某/LOC 优质糖料蔗基地, 白云国际机场 in 广州白云国际机场) stay."""
+    name = view.text[s:e]
+    if place_name(name) or _SUBDIVISION.search(name):
+        return False
+    if place_name(name[:-1]):
+        return True
+    return not any((a, b) == (s, e) and label == "PLACE" for a, b, label in view.lac)
+
+
+#: verbs of a tour whose object is the site visited; 在 opens a clause whose next one inspects
+_TOUR = {"前往", "到", "来到", "走进", "考察", "参观", "察看", "视察", "调研", "走访", "深入", "抵达"}
+_INSPECT = re.compile(r"[，,](?:实地|详细|认真|先后)?(?:察看|考察|调研|了解|参观|看望|听取|检查)")
+_SITE_END = re.compile(r"(?:[，,；;。]|(?:运行|建设|发展|生产|规划建设|改造)?情况|调研|考察|视察|参观|察看|检查)")
+_SITE_TOKEN = {"LOC", "ORG", "PER", "nz", "ns", "nt", "nw", "nr", "j"}
+
+
+def _visited_site(view: SentView, head: int, end: int) -> int:
+    """Start of the site a tour visits when its name, ending at a place head (基地, 码头, 先行区),
+    starts with no place: the whole object of the tour verb (前往|甲乙国际医疗旅游先行区，; 考察|
+    某某20万吨级油品码头运行情况; 在|某某农业示范基地，实地察看), as long as it holds a name-like
+    token; ``head`` when there is none (在自贸试验区 is a designation, no site of a tour)."""
+    text = view.text
+    m = _SITE_END.match(text, end)
+    if m is None and end < len(text):
+        return head
+    k = view.token_at(head)
+    while k is not None and k > 0:
+        s, e, pos = view.tokens[k - 1]
+        word = text[s:e]
+        if word in _TOUR or (word == "在" and _INSPECT.match(text, end)):
+            if e < head - 1 and any(pos in _SITE_TOKEN for a, b, pos in view.tokens if e <= a and b <= head):
+                return e
+            return head
+        if pos == "w" or word in ("的", "了", "和", "与"):
+            return head
+        k -= 1
+    return head
 
 
 def _places(view: SentView) -> list[tuple[int, int]]:
