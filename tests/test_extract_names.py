@@ -258,3 +258,18 @@ def test_a_piece_a_tagger_cut_out_of_a_site_is_no_place(lac):
     places = names("他前往滨海乐城国际医疗旅游先行区调研，又到青山南繁育制种基地，察看育种情况。", lac, "place")
     assert {"滨海乐城国际医疗旅游先行区", "青山南繁育制种基地"} <= places
     assert not places & {"滨海乐城国际医疗", "青山南"}
+
+
+def test_the_bodies_guests_come_from_are_bodies_places_and_kinds_are_not(lac):
+    text = "来自云帆、星海之家、南湖创新实验室和长江信创研究院的嘉宾出席论坛。"
+    assert {"云帆", "星海之家", "南湖创新实验室", "长江信创研究院"} <= names(text, lac, "organization")
+    assert "云帆" not in names("云帆出席论坛。", lac, "organization")  # a short name no context confirms
+    for text in ("来自北京、上海的专家参加。", "来自世界各地的代表参会。", "来自高校和企业的学者发言。",
+                 "来自中央有关部门和地方的同志参加。"):
+        assert not names(text, lac, "organization"), text
+
+
+def test_a_short_body_name_is_confirmed_by_its_spokesperson_or_an_interview(lac):
+    assert "云帆" in names("云帆相关负责人介绍了新产品。", lac, "organization")
+    assert "36氪" in names("该公司负责人对36氪表示，产品将于明年上市。", lac, "organization")
+    assert "云帆" not in names("云帆出席论坛。", lac, "organization")

@@ -108,12 +108,21 @@ def news_lead_note(text: str, s: int, e: int) -> bool:
 def unconfirmed(view: SentView, s: int, e: int, name: str) -> bool:
     """A short body name (two or three characters) only the backend gives (the recognizer, run
     beside it, did not), without a body's suffix, unknown to the gazetteers' bodies and brands:
-    LAC's common words (合作, 新时代). Longer ones (高瓴资本) are kept."""
+    LAC's common words (合作, 新时代). Longer ones (高瓴资本) are kept, and so are short ones the
+    sentence treats as a body: one that has staff speaking for it (某某相关负责人) or that a
+    statement or interview is given to (对某某表示, 接受某某采访)."""
     if e - s > 3 or not view.sources.get((s, e, "ORG"), "").endswith("-only"):
         return False
-    from kg.gazetteer import brands, orgs
+    from kg.gazetteer import orgs
 
-    return not is_org_name(name) and name not in orgs() and not unambiguous_brand(name)
+    return not is_org_name(name) and name not in orgs() and not unambiguous_brand(name) \
+        and not _BODY_AFTER.match(view.text, e) and not _TOLD.search(view.text[max(0, s - 2):s] + "|" + view.text[e:e + 6])
+
+
+#: a body's spokesperson after its name: 某某(的)(有关|相关)负责人
+_BODY_AFTER = re.compile(r"的?(?:有关|相关)?负责人")
+#: told or interviewed: 对|某某|表示, 接受|某某|采访 (the name between the two words)
+_TOLD = re.compile(r"(?:^|[^面绝])对\|(?:记者)?(?:表示|透露|介绍)|接受\|(?:记者)?(?:的)?(?:采访|专访)")
 
 
 def unambiguous_brand(name: str) -> bool:

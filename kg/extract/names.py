@@ -14,7 +14,7 @@ import re
 from kg.vocab import strip_paren, vocab
 from kg.extract.name_checks import (common_noun, not_a_body, place_name, quantified, unconfirmed, unsupported,
                                     visited_place)
-from kg.extract.organizers import organizers
+from kg.extract.organizers import affiliations, organizers
 from kg.extract.view import NAME_POS, Name, SentView, clean_name, is_org_name, org_categories
 
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{2,}[·•][\u4e00-\u9fff]{2,}$")
@@ -140,14 +140,15 @@ def _made_places(view: SentView) -> list[tuple[int, int]]:
 
 def _cut_piece(view: SentView, s: int, e: int) -> bool:
     """A place inside a site's name that a tagger cut out of it: a body mention turned place (甲乙
-    国际医疗/ORG|旅游先行区), or a known place with the next character glued on (某市南|繁育基地).
-    Places the tagger names as such (某某/LOC 优质糖料蔗基地, 白云国际机场 in 广州白云国际机场) stay."""
+    国际医疗/ORG|旅游先行区), or a known place with a direction glued on (某市南|繁育基地).
+    Places a tagger names as such (某某/LOC 优质糖料蔗基地, 白云国际机场 in 广州白云国际机场) stay."""
     name = view.text[s:e]
     if place_name(name) or _SUBDIVISION.search(name):
         return False
-    if place_name(name[:-1]):
+    if name[-1] in "东南西北" and place_name(name[:-1]):
         return True
-    return not any((a, b) == (s, e) and label == "PLACE" for a, b, label in view.lac)
+    return not any((a, b) == (s, e) and label == "PLACE" for a, b, label in view.lac) \
+        and not any(t == (s, e, "LOC") for t in view.tokens)
 
 
 #: verbs of a tour whose object is the site visited; 在 opens a clause whose next one inspects
@@ -429,7 +430,7 @@ def _organizations(view: SentView) -> list[Name]:
     for s, e, cats in _listed_bodies(view):
         if not any(a <= s and e <= b for a, b in found) and not any(a < e and s < b for a, b in found):
             found[(s, e)] = Name(s, e, text[s:e], "organization", cats or _categories_of(view, s, e, text[s:e]))
-    for s, e in organizers(view):  # 由A、B主办: each organizer is a body, whatever the taggers made of it
+    for s, e in organizers(view) + affiliations(view):  # 由A、B主办, 来自A、B的嘉宾: bodies, whatever the taggers made of them
         if (s, e) in found or any(a < e and s < b and not (s <= a and b <= e) for a, b in found):
             continue
         for a, b in [k for k in found if s <= k[0] and k[1] <= e]:

@@ -1,7 +1,9 @@
-"""The bodies that organize an event: "由A、B指导，C和D主办，E、F共同承办".
+"""The bodies an event names by what they do for it: who organizes it ("由A、B指导，C和D主办，
+E、F共同承办") and whom its guests come from ("来自A、B和C的嘉宾").
 
-Whoever hosts, co-hosts, organizes, guides or supports an event in these words is a body (a
-government office, a company, an association), whatever the taggers took each name for: LAC
+Whoever hosts, co-hosts, organizes or guides an event in these words is a body (a government
+office, a company, an association), and so is each body that guests, experts or delegates come
+from (unless it is a place), whatever the taggers took each name for: LAC
 often cuts an unknown brand into verbs and particles (启迪/v 之星/u), and a place qualifier in
 brackets (某某之星（苏州）) is part of the body's name, not a place of its own.
 """
@@ -47,6 +49,36 @@ def organizers(view: SentView) -> list[tuple[int, int]]:
             continue  # 坚定指导…: an organizer list is 由…, 在…的指导下, or a clause's subject that hosts
         out.extend(_items(view, start, end))
     return out
+
+
+_FROM = re.compile(r"来自([^，,。；;：:！？“”]{2,200}?)的")
+
+
+def affiliations(view: SentView) -> list[tuple[int, int]]:
+    """(start, end) of each named body in "来自A、B和C的嘉宾/专家/代表": where the people come from.
+    Places (来自北京、上海的专家), kinds (来自高校和企业的), counts (来自30多个国家的) name no body."""
+    out = []
+    for m in _FROM.finditer(view.text):
+        start, end = m.span(1)
+        if k := _KIND_AFTER.search(view.text, start, end):  # 来自A、B等单位的
+            end = k.start()
+        out.extend(span for span in _items(view, start, end) if _body_named(view, *span))
+    return out
+
+
+def _body_named(view: SentView, s: int, e: int) -> bool:
+    """A place or a phrase is where people come from as often as a body (来自世界各地, 来自浙江安吉
+    余村, 来自基层一线): a guest's origin is a body only when a tagger names one there (an ORG
+    mention over the item), its suffix says so, or the gazetteers know the body or brand."""
+    from kg.gazetteer import orgs
+
+    name = view.text[s:e]
+    if re.search(r"各|有关|相关", name):
+        return False  # 中央有关部门: bodies of a kind
+    if is_org_name(name) or name in orgs():
+        return True
+    return any(label == "ORG" and a <= s and e <= b for a, b, label in view.lac) \
+        and not any(pos == "LOC" for a, b, pos in view.tokens if s <= a and b <= e)
 
 
 def _verb_token(view: SentView, end: int) -> bool:
