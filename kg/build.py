@@ -6,7 +6,7 @@
                           graph.trig, metadata.trig, graph.ttl -> stats.json, manifest.json
          (child processes, beside graph.ttl):  store/ (loaded, or updated from the previous
                           build's) and the counts of stats.json read from it; search.sqlite;
-                          SHACL on graph.trig -> report.ttl, report.txt, validation/
+                          graph.trig and SHACL on it -> report.ttl, report.txt, validation/
 
 The main process streams: quads are never all in its memory (the merge sorts and deduplicates
 them in bounded runs on disk; resolution keeps per entity and document only what its rules
@@ -340,12 +340,18 @@ def _finish(stage, out, done, errors, options, clock, files, names, corrections=
     # updated from ``previous``'s; started first, it takes longest) with the figures of
     # stats.json read from it and the index of a large graph; SHACL (only what changed since
     # ``previous`` is validated again); the index of a small graph from a copy of it in memory
-    with _storing(stage, merged, metadata_nq, previous, merged.quads > MEMORY_INDEX_QUADS) as storing:
-        write(merged, "trig", stage / "graph.trig")  # sorted: the same quads, the same bytes
+    # a re-run's index: the previous build's, updated with the store from the quads' difference
+    update = previous is not None and (Path(previous) / "search.sqlite").is_file()
+    index = "update" if update else merged.quads > MEMORY_INDEX_QUADS
+    # SHACL's child writes graph.trig (sorted: the same quads, the same bytes), then validates
+    # it, while this process writes the rest
+    with _storing(stage, merged, metadata_nq, previous, index) as storing, \
+            _validation(stage, merged, options, previous) as validation:
+        if validation is None:
+            write(merged, "trig", stage / "graph.trig")
         serialize(read_quads(nquads=metadata_nq), "trig", stage / "metadata.trig", names)
         timings["merge"] = tick() - t
-        with _validation(stage, stage / "graph.trig", options, previous) as validation, \
-                _indexing(stage, merged, metadata_nq) as indexing:
+        with _indexing(stage, merged, metadata_nq, index is False) as indexing:
             t = tick()
             write(merged, "ttl", stage / "graph.ttl")
             timings["index"] = tick() - t
@@ -353,6 +359,7 @@ def _finish(stage, out, done, errors, options, clock, files, names, corrections=
             stored = storing.result()
             timings["store"], timings["store_wait"] = stored.pop("seconds"), tick() - t
             timings["index"] += stored.pop("index", 0.0)
+            search = stored.pop("search", "written")
             if indexing is not None:  # the child's own time, and the time the build waited for it
                 t = tick()
                 timings["index"] += _wait_for(indexing, "the search index")
@@ -364,7 +371,7 @@ def _finish(stage, out, done, errors, options, clock, files, names, corrections=
                 timings["validate_wait"] = tick() - t
     stats = _stats(stored, done, errors, options, names, timings, tick() - t0)
     stats["validation"] = {"conforms": conforms, "violations": violations, **how}
-    stats["build"], stats["files"] = stage.name, files
+    stats["build"], stats["files"], stats["search"] = stage.name, files, search
     for doc_id in files["reused"]:
         stats["documents"][doc_id]["reused"] = True
     write_atomic(stage / "stats.json", json.dumps(stats, ensure_ascii=False, indent=2) + "\n")
@@ -379,10 +386,11 @@ MEMORY_INDEX_QUADS = 250_000
 
 
 @contextlib.contextmanager
-def _indexing(stage: Path, merged, metadata: bytes):
+def _indexing(stage: Path, merged, metadata: bytes, here: bool = True):
     """The search index of a small graph written in a child process (a future: ``result()`` ->
-    seconds), or None for a large one. Leaving early (an error, Ctrl-C) stops the child."""
-    if merged.quads > MEMORY_INDEX_QUADS:
+    seconds), or None when the store's child makes it (``here`` false: a large graph, or a
+    re-run's update). Leaving early (an error, Ctrl-C) stops the child."""
+    if not here:
         yield None
         return
     with _in_child(index_into, merged.path, metadata, stage / "search.sqlite") as future:
@@ -390,7 +398,7 @@ def _indexing(stage: Path, merged, metadata: bytes):
 
 
 @contextlib.contextmanager
-def _storing(stage: Path, merged, metadata: bytes, previous: Path | None, index: bool):
+def _storing(stage: Path, merged, metadata: bytes, previous: Path | None, index: bool | str):
     """BUILD/store made in a child process (kg/store_child.py), so that its memory (the
     database's, the counting queries') goes with it: yields an object whose ``result()`` is
     kg.store_child.store_into's dict. Leaving early (an error, Ctrl-C) stops the child."""
@@ -491,17 +499,24 @@ def _metadata(done: list[DocOutcome], options: BuildOptions, started) -> str:
 
 
 @contextlib.contextmanager
-def _validation(stage: Path, data: Path, options: BuildOptions, previous: Path | None = None):
-    """SHACL validation of ``data`` (graph.trig) in a child process, so that it runs on
-    the second core beside the rest of the build and its memory (the whole graph, parsed) goes
-    with it; yields a future (``result()`` -> (conforms, violations, seconds, how)), or None
-    when ``options.validate`` is off. Leaving early (an error, Ctrl-C) stops the child."""
+def _validation(stage: Path, merged, options: BuildOptions, previous: Path | None = None):
+    """graph.trig written from ``merged`` (kg.stream.Merged) and its SHACL validation in a
+    child process, so that they run on the second core beside the rest of the build and its
+    memory (the whole graph, parsed) goes with it; yields a future (``result()`` -> (conforms,
+    violations, seconds, how)), or None when ``options.validate`` is off (graph.trig is then
+    the caller's to write). Leaving early (an error, Ctrl-C) stops the child."""
     if not options.validate:
         yield None
         return
     # forked (as kg.executor's workers) before this process opens the store
-    with _in_child(validate_into, stage, data, options.shapes, options.engine, previous) as future:
+    with _in_child(_trig_and_validate, stage, merged, options.shapes, options.engine, previous) as future:
         yield future
+
+
+def _trig_and_validate(stage: Path, merged, shapes, engine: str, previous: Path | None):
+    """graph.trig written from ``merged`` (kg.stream.Merged), then validate_into it."""
+    write(merged, "trig", stage / "graph.trig")
+    return validate_into(stage, stage / "graph.trig", shapes, engine, previous)
 
 
 def _wait_for(future, what: str):

@@ -1,6 +1,8 @@
 """The full-text index of a build (BUILD/search.sqlite): names of entities, evidence sentences.
 
     write_index(store, path)                       read a build's store, write an SQLite FTS5 index
+    update_index(store, old, path, changed)        the same index, from the previous build's and
+                                                   the subjects whose statements changed
     search(path, text, kind=, limit=, offset=)     ranked, paged matches: the dict /search sends
 
 Chinese has no spaces between words, so nothing is segmented: each kind of row (entity names,
@@ -30,7 +32,10 @@ from .errors import BuildError, QueryError
 
 INDEX_NAME = "search.sqlite"
 KINDS = ("entities", "sentences")
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: row ids spaced GAP apart, so that a re-run inserts rows in place
+#: write_index numbers the rows GAP, 2 GAP, …: update_index gives a new row an id between its
+#: neighbours' in the order wanted (rowid order is the order of results without bm25)
+GAP = 1 << 16
 
 _TABLES = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
@@ -107,11 +112,29 @@ def _fill(db, graph) -> None:
             db.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
 
 
+def entity_key(row: dict) -> tuple:
+    """The order of entity rows without bm25: most mentioned, then shortest names."""
+    return (-row["mentions"], sum(map(len, row["names"])), row["iri"])
+
+
+def sentence_key(row: dict) -> tuple:
+    """The order of sentence rows: the shortest first (bm25's order for one term found once),
+    then the one supporting most facts and entities."""
+    return (len(row["text"]), -len(row["about"]), row["evidence"])
+
+
 def _write_entities(db, rows) -> int:
-    """Rows get ids in the order of results without bm25: most mentioned, then shortest names."""
+    """Rows get ids in the order of results without bm25 (entity_key), GAP apart."""
+    rows = sorted(rows, key=entity_key)
+    insert_entities(db, rows, [n * GAP for n in range(1, len(rows) + 1)])
+    return len(rows)
+
+
+def insert_entities(db, rows, ids, fts: bool = False) -> None:
+    """Insert entity ``rows`` with ``ids``; with ``fts``, into the trigram table too (a
+    clean index rebuilds that table once at the end)."""
     entities, names, grammed = [], [], []
-    rows = sorted(rows, key=lambda r: (-r["mentions"], sum(map(len, r["names"])), r["iri"]))
-    for n, row in enumerate(rows, 1):
+    for n, row in zip(ids, rows):
         folded = sorted({normalize(x) for x in row["names"]})
         text = "\n".join(folded)
         entities.append((n, row["iri"], row["name"], _dumps(row["names"]), _dumps(row["types"]),
@@ -121,26 +144,38 @@ def _write_entities(db, rows) -> int:
     db.executemany("INSERT INTO entity VALUES (?, ?, ?, ?, ?, ?, ?)", entities)
     db.executemany("INSERT INTO entity_name VALUES (?, ?)", names)
     db.executemany("INSERT INTO entity_grams(rowid, grams) VALUES (?, ?)", grammed)
-    return len(entities)
+    if fts:
+        db.executemany("INSERT INTO entity_fts(rowid, folded) VALUES (?, ?)", [(e[0], e[-1]) for e in entities])
 
 
 def _write_sentences(db, rows) -> int:
-    """Rows get ids in the order of results without bm25: the shortest sentence first (bm25's
-    order for one term found once), then the one supporting most facts and entities."""
+    """Rows get ids in the order of results without bm25 (sentence_key), GAP apart."""
     articles: dict = {}
-    sentences, grammed = [], []
-    rows = sorted(rows, key=lambda r: (len(r["text"]), -len(r["about"]), r["evidence"]))
-    for n, row in enumerate(rows, 1):
-        article = articles.setdefault((row["article"], row["document"], row["title"], row["date"]),
-                                      len(articles) + 1)
-        folded = normalize(row["text"])
-        sentences.append((n, row["evidence"], row["text"], article, row["start"], row["end"],
-                          _dumps(row["about"]), len(row["about"]), folded))
-        grammed.append((n, " ".join(grams(folded))))
+    rows = sorted(rows, key=sentence_key)
+    for row in rows:
+        articles.setdefault(article_of(row), len(articles) + 1)
     db.executemany("INSERT INTO article VALUES (?, ?, ?, ?, ?)", [(i, *k) for k, i in articles.items()])
+    insert_sentences(db, rows, [n * GAP for n in range(1, len(rows) + 1)], articles)
+    return len(rows)
+
+
+def article_of(row: dict) -> tuple:
+    """The article table's columns (but the id) of a sentence row."""
+    return (row["article"], row["document"], row["title"], row["date"])
+
+
+def insert_sentences(db, rows, ids, articles: dict, fts: bool = False) -> None:
+    """Insert sentence ``rows`` with ``ids``; ``articles``: article_of(row) -> article id."""
+    sentences, grammed = [], []
+    for n, row in zip(ids, rows):
+        folded = normalize(row["text"])
+        sentences.append((n, row["evidence"], row["text"], articles[article_of(row)], row["start"],
+                          row["end"], _dumps(row["about"]), len(row["about"]), folded))
+        grammed.append((n, " ".join(grams(folded))))
     db.executemany("INSERT INTO sentence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", sentences)
     db.executemany("INSERT INTO sentence_grams(rowid, grams) VALUES (?, ?)", grammed)
-    return len(sentences)
+    if fts:
+        db.executemany("INSERT INTO sentence_fts(rowid, folded) VALUES (?, ?)", [(r[0], r[-1]) for r in sentences])
 
 
 def _dumps(value) -> str:

@@ -20,11 +20,13 @@ def _name_predicates():
 class GraphReader:
     """Reads a pyoxigraph Store; ``entities()`` and ``sentences()`` share what both need."""
 
-    def __init__(self, store):
+    def __init__(self, store, subjects=None):
+        """``subjects`` (IRIs): read only the statements about these (kg.search.update_index)."""
         from pyoxigraph import Literal, NamedNode
 
         self.store, self._literal, self._iri = store, Literal, NamedNode
         self._read: dict = {}
+        self.subjects = None if subjects is None else sorted(set(subjects))
 
     def pairs(self, predicate, skip_objects=()) -> dict:
         """{subject IRI: [object term, …]}: distinct, in the order of their N-Triples text (not
@@ -34,7 +36,7 @@ class GraphReader:
         if key not in self._read:
             out: dict = defaultdict(dict)
             skip = f"FILTER(?o NOT IN ({', '.join(f'<{o}>' for o in key[1:])}))" if skip_objects else ""
-            query = f"SELECT ?s ?o WHERE {{ ?s <{key[0]}> ?o {skip} }}"
+            query = f"SELECT ?s ?o WHERE {{ {_values('s', self.subjects)} ?s <{key[0]}> ?o {skip} }}"
             for s, o in self.store.query(query, use_default_graph_as_union=True):
                 if type(s) is self._iri:
                     out[s.value][o] = None
@@ -75,10 +77,7 @@ class GraphReader:
         document, article = self.first(DCTERMS.source), self.first(KG.inArticle)
         titles = {**self.first(SDO.headline), **self.first(DCTERMS.title)}
         dates = self.first(DCTERMS.date)
-        about: dict = defaultdict(list)
-        for subject, objects in self.pairs(PROV.wasDerivedFrom).items():
-            for o in objects:
-                about[o.value].append(subject)
+        about = self.derived(PROV.wasDerivedFrom, exact)
 
         def row(ev: str) -> dict:
             art, doc = article.get(ev), document.get(ev)
@@ -88,6 +87,29 @@ class GraphReader:
                     "about": sorted(about.get(ev, ()))}
 
         return [row(ev) for ev in exact]
+
+
+    def derived(self, predicate, objects) -> dict:
+        """{object IRI: [IRI subjects of ``predicate`` whose object it is]} for the IRIs
+        ``objects`` when the reader is restricted to some subjects, else for every object."""
+        about: dict = defaultdict(set)
+        if self.subjects is None:
+            for subject, found in self.pairs(predicate).items():
+                for o in found:
+                    about[o.value].add(subject)
+        elif objects:
+            query = f"SELECT ?s ?o WHERE {{ {_values('o', objects)} ?s <{predicate}> ?o }}"
+            for s, o in self.store.query(query, use_default_graph_as_union=True):
+                if type(s) is self._iri:
+                    about[o.value].add(s.value)
+        return about
+
+
+def _values(var: str, iris) -> str:
+    """A SPARQL VALUES clause binding ``var`` to the ``iris`` ("" for None: no restriction)."""
+    if iris is None:
+        return ""
+    return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
 
 
 def _display_name(labels: list) -> str:

@@ -32,29 +32,64 @@ def main() -> None:
 
 
 def store_into(stage: Path, nquads: Path, metadata: bytes, previous: Path | None = None,
-               index: bool = False) -> dict:
+               index: bool | str = False) -> dict:
     """Make ``stage``/store from the sorted N-Quads file ``nquads`` and ``metadata`` (N-Quads):
     updated from the ``previous`` build's store when few quads changed, else loaded anew; with
-    ``index``, write ``stage``/search.sqlite from it. Returns how (``store``: loaded or
-    updated), the seconds of each (``seconds``, ``index``) and the rows of the counting queries
-    of stats.json (``counts``, ``store_counts``)."""
-    from .search import write_index
+    ``index``, write ``stage``/search.sqlite from it (``index="update"``: updated from the
+    previous build's index when the store was, kg.search_update). Returns how (``store``:
+    loaded or updated; ``search``: written or updated), the seconds of each (``seconds``,
+    ``index``) and the rows of the counting queries of stats.json (``counts``)."""
     from .store import load_store, open_store, read_quads, update_store
 
     t = time.perf_counter()
     quads = read_quads(nquads=metadata)
-    how = "updated"
-    if previous is None or not update_store(stage, previous, Path(previous) / GRAPH_NQ, nquads, quads):
+    diff = None if previous is None else update_store(stage, previous, Path(previous) / GRAPH_NQ, nquads, quads)
+    if diff is None:
         load_store(stage, quads, files=[nquads])
-        how = "loaded"
     store = open_store(stage)
-    out = {"store": how, "seconds": time.perf_counter() - t}
+    out = {"store": "loaded" if diff is None else "updated", "seconds": time.perf_counter() - t}
     if index:
         t = time.perf_counter()
-        write_index(store, stage / "search.sqlite")
+        out["search"] = _index(store, stage, previous, diff if index == "update" else None, quads)
         out["index"] = time.perf_counter() - t
     out["counts"] = store_counts(store)
     return out
+
+
+def _index(store, stage: Path, previous: Path | None, diff, quads) -> str:
+    """stage/search.sqlite: updated from the previous build's by the rows of the nodes that
+    ``diff`` (kg.store.Diff) and the build metadata (``quads``, and the previous build's)
+    changed, or written anew; says which."""
+    from .search import INDEX_NAME, write_index
+
+    old = None if previous is None else Path(previous) / INDEX_NAME
+    if diff is not None and old.is_file():
+        from .search_update import update_index
+
+        subjects, evidence = changed_nodes(diff, quads, Path(previous) / "metadata.trig")
+        if update_index(store, old, stage / INDEX_NAME, subjects, evidence):
+            return "updated"
+    write_index(store, stage / INDEX_NAME)
+    return "written"
+
+
+_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+
+
+def changed_nodes(diff, metadata, old_metadata: Path) -> tuple[set[str], set[str]]:
+    """The IRI subjects of the quads added or removed (``diff``, the ``metadata`` quads and
+    those of the previous build's metadata file), and the IRIs their prov:wasDerivedFrom
+    links point to."""
+    from pyoxigraph import NamedNode, RdfFormat, parse
+
+    quads = list(parse("".join(diff.added + diff.removed).encode("utf-8"), format=RdfFormat.N_QUADS))
+    quads += list(metadata)
+    if old_metadata.is_file():
+        quads += list(parse(path=str(old_metadata), format=RdfFormat.TRIG))
+    subjects = {q.subject.value for q in quads if type(q.subject) is NamedNode}
+    evidence = {q.object.value for q in quads
+                if type(q.object) is NamedNode and q.predicate.value == _DERIVED}
+    return subjects, evidence
 
 
 #: per graph, the classes of the nodes it types or supports (an entity's types live once in the

@@ -1,6 +1,7 @@
 """What makes a re-run cost what changed: the store updated from the previous build's, the few
-files to rebuild built in this process, the search index written from an in-memory copy in a
-child process; each gives what a clean build gives."""
+files to rebuild built in this process, the search index updated from the previous build's (a
+first build writes it from an in-memory copy in a child process); each gives what a clean
+build gives."""
 from __future__ import annotations
 
 import json
@@ -18,6 +19,7 @@ from kg.build import BuildOptions, build
 from kg.search import write_index
 from kg.store import diff_sorted, open_store
 from test_build import QUIET, fake_pipeline, write  # noqa: F401 - stand-in pipeline
+from test_search import index_content
 
 
 def store_content(out: Path) -> tuple[set[str], set[str]]:
@@ -46,9 +48,10 @@ def calls(monkeypatch):
     return seen
 
 
-def store_made(out: Path) -> str:
-    """How the build in place made its store (its child process says): loaded or updated."""
-    return json.loads((out / "stats.json").read_text(encoding="utf-8"))["store"]
+def store_made(out: Path, what: str = "store") -> str:
+    """How the build in place made its store (its child process says): loaded or updated; or
+    (``what="search"``) its search index: written or updated."""
+    return json.loads((out / "stats.json").read_text(encoding="utf-8"))[what]
 
 
 def test_rerun_updates_the_store_and_equals_a_clean_build(tmp_path, fake_pipeline, calls):
@@ -65,8 +68,28 @@ def test_rerun_updates_the_store_and_equals_a_clean_build(tmp_path, fake_pipelin
     build([src], clean, options)
     assert store_content(out) == store_content(clean)
     assert not any("5.txt" in g for g in store_content(out)[1])  # the removed file's graph went
-    assert index_rows(out / "search.sqlite") == index_rows(clean / "search.sqlite")
+    assert store_made(out, "search") == "updated", "the re-run wrote its search index anew"
+    assert index_content(out / "search.sqlite") == index_content(clean / "search.sqlite")
     assert (out / "current/graph.nq").read_bytes() == (clean / "current/graph.nq").read_bytes()
+
+
+def test_rerun_updates_the_search_index_and_finds_what_a_clean_build_finds(tmp_path, fake_pipeline):
+    from kg.search import search
+
+    files = {"a.txt": "甲一 乙二", "b.txt": "丙三 乙二", "c.txt": "丁四", "d.txt": "戊五 甲一",
+             **{f"{n}.txt": f"人{n} 共同{n % 3}" for n in range(12)}}  # the update is small
+    src, out, clean = write(tmp_path / "src", files), tmp_path / "out", tmp_path / "clean"
+    build([src], out, QUIET)
+    write(src, {"b.txt": "丙三 己六 庚七", "e.txt": "辛八 甲一"})  # a changed file, a new one
+    (src / "c.txt").unlink()
+    build([src], out, QUIET)
+    assert (store_made(out), store_made(out, "search")) == ("updated", "updated")
+    build([src], clean, QUIET)
+    assert store_made(clean, "search") == "written"
+    assert index_content(out / "search.sqlite") == index_content(clean / "search.sqlite")
+    for text in ("甲一", "乙二", "丁四", "己六", "辛八", "甲", "七"):
+        assert search(out, text) == search(clean, text), text
+    assert not search(out, "丁四")["entities"]  # the removed file's only entity went
 
 
 def test_rerun_that_changes_most_quads_loads_the_store_anew(tmp_path, fake_pipeline, calls):

@@ -297,3 +297,76 @@ def test_search_cli_query_pages(tmp_path, args, rows, note):
     r = _run("query", tmp_path, query, "--format", "csv", *args)
     assert r.exit_code == 0 and len(r.stdout.splitlines()) == rows + 1
     assert r.stderr.strip() == note
+
+
+# ------------------------------------------------------------------ a re-run's update
+
+
+def index_content(path) -> dict:
+    """What an index holds, but its row ids: the rows in id order (the order of results
+    without bm25), names and sentences with what their ids point to, the counts."""
+    with sqlite3.connect(path) as db:
+        q = lambda sql: db.execute(sql).fetchall()  # noqa: E731
+        return {
+            "entities": q("SELECT iri, name, names, types, mentions, folded FROM entity ORDER BY id"),
+            "names": sorted(q("SELECT n.name, e.iri FROM entity_name n JOIN entity e ON e.id = n.entity")),
+            "sentences": q('SELECT s.evidence, s.text, s.start, s."end", s.about, s.weight, s.folded, '
+                           "a.iri, a.document, a.title, a.date FROM sentence s "
+                           "JOIN article a ON a.id = s.article ORDER BY s.id"),
+            "articles": sorted(q("SELECT iri, document, title, date FROM article")),
+            "meta": sorted(q("SELECT key, value FROM meta")),
+        }
+
+
+QUERIES = ["袁家军", "重庆", "合作协议", "京", "签署", "三未信安", "数字", "新区", "家军 会议", "Yuan"]
+
+
+def _changed_store():
+    """The test graph with one sentence gone, one new (its article's title changed) and an
+    entity with one mention more: what a re-run of two changed files gives."""
+    from kg.store import Diff
+
+    store = _store()
+    removed = [line + "\n" for line in _quads().splitlines() if "evidence/e3>" in line]
+    ev = f"<{ID}evidence/e5>"
+    added = [f"{s} {p} {o} {G} .\n" for s, p, o in (
+        (ev, RDF_TYPE, f"<{KG}Evidence>"), (ev, f"<{OA}exact>", '"两江新区与重庆邮电大学签署协议。"'),
+        (ev, f"<{OA}start>", '"200"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+        (ev, f"<{DCT}source>", f"<{ID}document/a>"), (ev, f"<{KG}inArticle>", f"<{ID}article/a>"),
+        (f"<{ID}org/cqupt>", DERIVED, ev), (f"<{ID}place/lj>", PREF, '"两江新区"@zh'),
+        (f"<{ID}place/lj>", DERIVED, ev), (f"<{ID}article/a>", f"<{DCT}title>", '"数字重庆推进会"@zh'))]
+    removed.append(f'<{ID}article/a> <{DCT}title> "数字重庆建设推进会召开"@zh {G} .\n')
+    for line in removed:
+        store.remove(next(iter(pyoxigraph.parse(line.encode(), format=pyoxigraph.RdfFormat.N_QUADS))))
+    store.extend(pyoxigraph.parse("".join(added).encode(), format=pyoxigraph.RdfFormat.N_QUADS))
+    return store, Diff(added, removed, len(store), set())
+
+
+def test_search_update_index_equals_a_new_index(tmp_path):
+    from kg.search_update import update_index
+    from kg.store_child import changed_nodes
+
+    write_index(_store(), tmp_path / "old.sqlite")
+    store, diff = _changed_store()
+    subjects, evidence = changed_nodes(diff, [], tmp_path / "no-metadata.trig")
+    assert update_index(store, tmp_path / "old.sqlite", tmp_path / "new.sqlite", subjects, evidence)
+    write_index(store, tmp_path / "clean.sqlite")
+    new, clean = index_content(tmp_path / "new.sqlite"), index_content(tmp_path / "clean.sqlite")
+    assert new == clean
+    assert "两江新区与重庆邮电大学签署协议。" in {s[1] for s in new["sentences"]}
+    assert not any("e3" in s[0] for s in new["sentences"])
+    for text in QUERIES:
+        assert search(tmp_path / "new.sqlite", text) == search(tmp_path / "clean.sqlite", text), text
+
+
+def test_search_update_index_without_room_between_ids_writes_nothing(tmp_path, monkeypatch):
+    import kg.search
+    from kg.search_update import update_index
+    from kg.store_child import changed_nodes
+
+    monkeypatch.setattr(kg.search, "GAP", 1)  # ids 1, 2, 3…: no id between two rows
+    write_index(_store(), tmp_path / "old.sqlite")
+    store, diff = _changed_store()
+    subjects, evidence = changed_nodes(diff, [], tmp_path / "no-metadata.trig")
+    assert not update_index(store, tmp_path / "old.sqlite", tmp_path / "new.sqlite", subjects, evidence)
+    assert not (tmp_path / "new.sqlite").exists()
