@@ -24,6 +24,7 @@ from kg import gazetteer as gz
 from kg.document import Document, Entity, EntityFact, key_of
 from kg.home import LOCAL, PLACE_END, head_place, home, local_body
 from kg.vocab import abbreviates, strip_paren, vocab
+from kg.extract.name_checks import place_name
 
 __all__ = ["link", "Canon"]
 
@@ -100,9 +101,9 @@ class Canon:
         out = set()
         if kind == "organization":
             core = strip_paren(name)
-            if core != name:
-                out |= {core, name[len(core) + 1:-1]}
-        return out
+            if core != name and not place_name(name[len(core) + 1:-1]):
+                out |= {core, name[len(core) + 1:-1]}  # 某党校（某行政学院）: two names of one body
+        return out  # 某某之星（青岛）, 某某之星（新加坡）: a place in brackets tells branches apart
 
 
 #: a body with no body-type suffix and no other category is, in news about the digital

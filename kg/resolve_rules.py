@@ -166,16 +166,20 @@ def _short_form(k: Known, names, ents) -> list[Edge]:
 
 
 def org_edges(corpus: Corpus) -> list[Edge]:
-    """A body named ``X（Y）`` is the body ``X`` when that is a name of the corpus; a body named
+    """A body named ``X（Y）`` is the body ``X`` when that is a name of the corpus (unless Y is a
+    place: 某某之星（苏州） is X's branch in that place, not X); a body named
     only by an abbreviation (信某院) is the one body whose alias it is and which it abbreviates."""
     from .vocab import abbreviates, strip_paren
 
     ents = {k.iri: k for k in corpus.entities.values() if k.kind == "organization"}
     names = corpus.by_label("organization")
     out, owners = [], defaultdict(set)
+    from .extract.name_checks import place_name
+
     for k in _sorted(ents):
         core = strip_paren(k.label)
-        if core != k.label and core in names and names[core] != k.iri and core not in LOCAL_FORMS:
+        if core != k.label and core in names and names[core] != k.iri and core not in LOCAL_FORMS \
+                and not place_name(k.label[len(core) + 1:-1]):  # 某某之星（青岛）: a branch, told apart by its place
             out.append(Edge(k.iri, (names[core],), None, "alias",
                             f"{k.label} is {core} with a second name in brackets", True))
         for a in k.aliases:

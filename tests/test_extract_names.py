@@ -273,3 +273,17 @@ def test_a_short_body_name_is_confirmed_by_its_spokesperson_or_an_interview(lac)
     assert "云帆" in names("云帆相关负责人介绍了新产品。", lac, "organization")
     assert "36氪" in names("该公司负责人对36氪表示，产品将于明年上市。", lac, "organization")
     assert "云帆" not in names("云帆出席论坛。", lac, "organization")
+
+
+def test_branches_told_apart_by_a_place_in_brackets_stay_apart(lac):
+    text = "星海之家（苏州）、星海之家（香港）共同承办论坛。星海之家发布新计划。"
+    orgs = names(text, lac, "organization")
+    assert {"星海之家（苏州）", "星海之家（香港）"} <= orgs
+    doc = link(extract(annotate(read_text(text, "case.txt"), lac)))
+    aliases = set().union(*(e.aliases for (k, _), e in doc.entities.items() if k == "organization"))
+    assert not aliases & {"苏州", "香港"}  # a place is no alias of a body
+
+
+def test_bodies_listed_before_two_kinds_joined_by_and(lac):
+    text = "云帆数据有限公司与苏州工业园区孵化器、杭州云谷创新园、横滨创业中心等国际知名科技园区与机构签署合作协议。"
+    assert {"苏州工业园区孵化器", "杭州云谷创新园", "横滨创业中心"} <= names(text, lac, "organization")

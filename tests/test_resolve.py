@@ -233,3 +233,12 @@ def test_resolve_bodies_by_bracketed_second_name_and_by_abbreviation(tmp_path):
     moved = {(d["from"], tuple(d["to"])) for d in resolve(paths).report()["decisions"]}
     assert moved == {("临江市数据研究院（临江数字中心）", ("临江市数据研究院",)),
                      ("华信院", ("华辰信息技术研究院",))}
+
+
+def test_branches_told_apart_by_a_place_in_brackets_are_not_merged_across_documents(tmp_path):
+    docs = [make_doc("b1.txt", "2023-03-01", "星海之家召开会议。", orgs=["星海之家"]),
+            make_doc("b2.txt", "2023-03-02", "星海之家（苏州）承办论坛。", orgs=["星海之家（苏州）"]),
+            make_doc("b3.txt", "2023-03-03", "星海之家（临江数字中心）发布报告。", orgs=["星海之家（临江数字中心）"])]
+    paths = write_shards(tmp_path / "shards", docs)
+    moved = {(d["from"], tuple(d["to"])) for d in resolve(paths).report()["decisions"]}
+    assert moved == {("星海之家（临江数字中心）", ("星海之家",))}  # a second name merges; a place does not

@@ -474,8 +474,8 @@ def _sender(view: SentView, start: int, end: int) -> int | None:
 _LIST_KINDS = {"企业": "Company", "公司": "Company", "集团": "Company", "车企": "Company", "厂商": "Company",
                "银行": "Company", "高校": "University", "院校": "University", "大学": "University",
                "媒体": "Media", "科研院所": "ResearchInstitute", "院所": "ResearchInstitute",
-               "机构": "", "单位": ""}
-_LIST_HEAD = re.compile(r"等(?:[\d一二三四五六七八九十百千]+[余多]?[家所个])?([\u4e00-\u9fff]{0,6}?)("
+               "机构": "", "单位": "", "园区": ""}
+_LIST_HEAD = re.compile(r"等(?:[\d一二三四五六七八九十百千]+[余多]?[家所个])?([\u4e00-\u9fff]{0,10}?)("
                         + "|".join(sorted(_LIST_KINDS, key=len, reverse=True)) + ")")
 #: tokens a listed name is made of
 _ITEM_POS = {"n", "nz", "nw", "ns", "nt", "nr", "vn", "an", "j", "eng", "ORG", "PER", "LOC", "m", "x"}
@@ -505,7 +505,8 @@ def _listed_bodies(view: SentView) -> list[tuple[int, int, set[str]]]:
             continue  # 等企业代表, 等企业集聚区: the kind word is not the head
         between = [(s, e, pos) for s, e, pos in view.tokens if m.start(1) <= s < m.start(2)]
         if m.group(1) and (not between or between[0][0] != m.start(1)
-                           or any(pos in _NOT_MODIFIER_POS or view.text[s:e] in ("地", "的") for s, e, pos in between)):
+                           or any((pos in _NOT_MODIFIER_POS and not _kinds_joined(view, s, e, m.start(1)))
+                                  or view.text[s:e] in ("地", "的") for s, e, pos in between)):
             continue  # 等地的多所高校: the kind word heads another phrase
         j = view.token_at(m.start() - 1)
         items, item = [], []
@@ -539,6 +540,12 @@ def _listed_bodies(view: SentView) -> list[tuple[int, int, set[str]]]:
         if 2 * len(named) > len(items):  # a list of names, not of kinds (养老、托幼、学校等机构)
             out.extend(named)
     return out
+
+
+def _kinds_joined(view: SentView, s: int, e: int, start: int) -> bool:
+    """The 与/和/及 at [s, e) joins two kinds of body after 等 (等科技园区与机构, 等高校和科研院所):
+    what stands between ``start`` and it ends with a kind word."""
+    return view.text[s:e] in ("与", "和", "及") and view.text[start:s].endswith(tuple(_LIST_KINDS))
 
 
 def _bodies_taken_for_persons(view: SentView) -> list[tuple[int, int, str]]:

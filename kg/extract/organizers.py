@@ -82,11 +82,9 @@ def _body_named(view: SentView, s: int, e: int) -> bool:
 
 
 def _verb_token(view: SentView, end: int) -> bool:
-    """The verb is no noun's first half (主办方, 主办单位, 承办城市, 指导意见)."""
+    """The verb is a verb and no noun's first half (主办方, 主办单位, 承办城市, 指导意见)."""
     k = view.token_at(end - 1)
-    nxt = view.token_at(end)
-    return k is not None and view.tokens[k][2] in {"v", "vn"} and (
-        nxt is None or view.tokens[nxt][2] not in {"n", "vn", "nz"} or view.text[end] in "的了")
+    return k is not None and view.tokens[k][2] in {"v", "vn"} and not re.match(r"方|单位|城市|权|意见|思想", view.text[end:])
 
 
 def _clause_subject(view: SentView, start: int) -> bool:
