@@ -287,3 +287,8 @@ def test_branches_told_apart_by_a_place_in_brackets_stay_apart(lac):
 def test_bodies_listed_before_two_kinds_joined_by_and(lac):
     text = "云帆数据有限公司与苏州工业园区孵化器、杭州云谷创新园、横滨创业中心等国际知名科技园区与机构签署合作协议。"
     assert {"苏州工业园区孵化器", "杭州云谷创新园", "横滨创业中心"} <= names(text, lac, "organization")
+
+
+def test_a_two_character_lac_name_keeps_a_third_character_the_recognizer_missed(lac):
+    persons = names("会上，阿根廷驻华大使馆参赞林志光线上发表致辞。", lac, "person")
+    assert "林志光" in persons and "林志" not in persons

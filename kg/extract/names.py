@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
+from kg.annotate.ner import plausible_name
 from kg.vocab import strip_paren, vocab
 from kg.extract.name_checks import (common_noun, not_a_body, place_name, quantified, unconfirmed, unsupported,
                                     visited_place)
@@ -39,6 +40,9 @@ def find_names(view: SentView) -> None:
         if pos == "PER" and (start := _surname_split_off(view, s, e)) < s \
                 and not any(n.start < e and start < n.end for n in view.names):
             view.names.append(Name(start, e, view.text[start:e], "person"))
+        elif pos == "PER" and e - s == 2 and (end := _third_char(view, s, e)) > e \
+                and plausible_name(view.text[s:end]) and not any(n.start < end and s < n.end for n in view.names):
+            view.names.append(Name(s, end, view.text[s:end], "person"))  # 公使 林志/PER 光/n 线上发表致辞
     for m in _PHOTO_CREDIT.finditer(view.text):
         if _plausible_person(m.group(1)) and not view.name_at(m.start(1), m.end(1), "person"):
             view.names.append(Name(m.start(1), m.end(1), m.group(1), "person"))
