@@ -6,7 +6,8 @@ Copies the first ITEMS files of ../shared/corpus/xwlb-2023 to a temporary folder
 (`kg build --workers N`, the reference), changes CHANGED files (a sentence appended to each)
 and removes REMOVED, re-runs the build into the same folder, then builds the final sources
 clean into another folder and checks that graph.trig (and report.txt, the SHACL report the
-re-run made incrementally) are byte-identical. Reports both wall
+re-run made incrementally) are byte-identical and that the search index the re-run updated
+holds the rows of the clean build's, in the same order (row ids aside). Reports both wall
 times, their ratio, the stage timings of the re-run and what it reused, rebuilt and removed.
 Writes bench/results/incremental.json (incremental-no-validate.json with --no-validate). Each
 build runs as `python -m kg build` in a child process, as a user would run it, on a copy of the
@@ -52,6 +53,19 @@ def kg_build(src: Path, out: Path, workers: int, validate: bool = True, env=None
     return seconds, json.loads((out / "stats.json").read_text(encoding="utf-8"))
 
 
+def index_content(path: Path) -> list:
+    """The rows of a search index (kg/search.py) in id order, without the ids."""
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return [db.execute(sql).fetchall() for sql in (
+            "SELECT iri, name, names, types, mentions, folded FROM entity ORDER BY id",
+            "SELECT n.name, e.iri FROM entity_name n JOIN entity e ON e.id = n.entity ORDER BY 1, 2",
+            'SELECT s.evidence, s.text, s.start, s."end", s.about, s.folded, a.iri, a.document, '
+            "a.title, a.date FROM sentence s JOIN article a ON a.id = s.article ORDER BY s.id",
+            "SELECT key, value FROM meta ORDER BY key")]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--items", type=int, default=400)
@@ -92,6 +106,9 @@ def main() -> None:
         "graph_trig_identical_to_clean_build": same,
         "graph_nq_identical_to_clean_build": same_nq,
         "report_txt_identical_to_clean_build": same_report,
+        "search_index_rows_equal_to_clean_build": index_content(out / "search.sqlite")
+        == index_content(clean / "search.sqlite"),
+        "rerun_search_index": rerun_stats.get("search"),  # updated from the full build's, or written
         "rerun_validation": rerun_stats["validation"],
         "rerun_store": rerun_stats.get("store"),  # updated from the full build's, or loaded anew
         "load_average_at_end": os.getloadavg(),

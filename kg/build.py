@@ -274,6 +274,14 @@ def _build_in(stage: Path, out: Path, paths, refused, options, clock, correction
     key = manifest.version_key(found)
     previous = folder.current(out)
     plan = manifest.plan(paths, manifest.load(previous), key, previous, force=options.rebuild)
+    with _store_process() as store_child:
+        return _build_with(stage, out, refused, options, clock, corrections, previous, plan,
+                           (found, key), store_child)
+
+
+def _build_with(stage, out, refused, options, clock, corrections, previous, plan, version, store_child):
+    """_build_in's work once the plan is made and the store's child started."""
+    found, key = version
     reused = [_reuse(p, entry, previous, stage / "shards") for p, entry in plan.reuse]
     built = list(run(plan.to_build, stage / "shards", _executor_options(options, plan))) if plan.to_build else []
     fatal = next((o for o in built if o.fatal), None)
@@ -289,7 +297,8 @@ def _build_in(stage: Path, out: Path, paths, refused, options, clock, correction
         ok = {o.path for o in built if o.error is None}
         files[reason] = sorted(p.name for p in ps if str(p) in ok)
     names = dict(sorted({p: ns for o in done for p, ns in o.prefixes.items()}.items()))
-    result = _finish(stage, out, done, errors, options, clock, files, names, corrections, previous)
+    result = _finish(stage, out, done, errors, options, clock, files, names, corrections, previous,
+                     store_child)
     entries = {Path(o.path).name: manifest.entry(o, plan.hashes[Path(o.path)], key) for o in done}
     manifest.write(stage, key, found, entries, names)
     return result
@@ -322,7 +331,7 @@ def _reuse(path: Path, entry: dict, previous: Path, shards: Path) -> DocOutcome:
 
 
 def _finish(stage, out, done, errors, options, clock, files, names, corrections=None,
-            previous: Path | None = None) -> BuildResult:
+            previous: Path | None = None, store_child=None) -> BuildResult:
     started, t0 = clock
     built = [o for o in done if o.id not in set(files["reused"])]
     timings: dict[str, float] = {s: sum(o.timings.get(s, 0.0) for o in built) for s in STAGES}
@@ -345,7 +354,7 @@ def _finish(stage, out, done, errors, options, clock, files, names, corrections=
     index = "update" if update else merged.quads > MEMORY_INDEX_QUADS
     # SHACL's child writes graph.trig (sorted: the same quads, the same bytes), then validates
     # it, while this process writes the rest
-    with _storing(stage, merged, metadata_nq, previous, index) as storing, \
+    with _storing(store_child, stage, merged, metadata_nq, previous, index) as storing, \
             _validation(stage, merged, options, previous) as validation:
         if validation is None:
             write(merged, "trig", stage / "graph.trig")
@@ -398,31 +407,38 @@ def _indexing(stage: Path, merged, metadata: bytes, here: bool = True):
 
 
 @contextlib.contextmanager
-def _storing(stage: Path, merged, metadata: bytes, previous: Path | None, index: bool | str):
-    """BUILD/store made in a child process (kg/store_child.py), so that its memory (the
-    database's, the counting queries') goes with it: yields an object whose ``result()`` is
-    kg.store_child.store_into's dict. Leaving early (an error, Ctrl-C) stops the child."""
+def _store_process():
+    """The store's child process (kg/store_child.py), started before the documents are built:
+    it imports what it needs (~0.3 s) while this process works, then waits for its task
+    (``_storing``). A new interpreter, so that its memory (the database's, the counting
+    queries') goes with it. Leaving (an error, Ctrl-C, or done) stops it."""
     import subprocess
     import sys
     import tempfile
 
-    task = {"parent": os.getpid(), "stage": str(stage), "nquads": str(merged.path),
-            "metadata": metadata.decode("utf-8"), "previous": str(previous) if previous else None,
-            "index": index}
     package = Path(__file__).resolve().parent.parent  # the child imports this very kg
     code = f"import sys; sys.path.insert(0, {str(package)!r}); from kg.store_child import main; main()"
-    with tempfile.TemporaryFile() as stdin, tempfile.TemporaryFile() as stdout, \
-            tempfile.TemporaryFile() as stderr:
-        stdin.write(json.dumps(task, ensure_ascii=False).encode("utf-8"))
-        stdin.seek(0)
-        child = _Child(subprocess.Popen([sys.executable, "-c", code], stdin=stdin, stdout=stdout,
-                                        stderr=stderr), stdout, stderr)
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+        child = _Child(subprocess.Popen([sys.executable, "-c", code, str(os.getpid())],
+                                        stdin=subprocess.PIPE, stdout=stdout, stderr=stderr),
+                       stdout, stderr)
         try:
             yield child
         finally:
             if child.process.poll() is None:
                 child.process.kill()
             child.process.wait()
+            child.process.stdin.close()
+
+
+@contextlib.contextmanager
+def _storing(child, stage: Path, merged, metadata: bytes, previous: Path | None, index: bool | str):
+    """BUILD/store made by the store's ``child`` (``_store_process``): sends it its task and
+    yields it; its ``result()`` is kg.store_child.store_into's dict."""
+    task = {"stage": str(stage), "nquads": str(merged.path), "metadata": metadata.decode("utf-8"),
+            "previous": str(previous) if previous else None, "index": index}
+    child.send(task)
+    yield child
 
 
 class _Child:
@@ -430,6 +446,14 @@ class _Child:
 
     def __init__(self, process, stdout, stderr):
         self.process, self.stdout, self.stderr = process, stdout, stderr
+
+    def send(self, task: dict) -> None:
+        """The task, one line of JSON (no end of file needed: forked workers hold the pipe)."""
+        try:
+            self.process.stdin.write(json.dumps(task, ensure_ascii=False).encode("utf-8") + b"\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:  # it ended already: result() says how
+            pass
 
     def result(self) -> dict:
         code = self.process.wait()

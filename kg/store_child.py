@@ -1,8 +1,9 @@
 """The child process that makes a build's store (kg.build._storing).
 
-    python -c "…from kg.store_child import main; main()"  < task.json  > result.json
+    python -c "…from kg.store_child import main; main()" PARENT_PID  < task.json  > result.json
 
-It reads its task (JSON: the generation folder, the sorted N-Quads file, the build metadata,
+Started before the documents are built, it imports what it needs, then reads its task (one
+line of JSON: the generation folder, the sorted N-Quads file, the build metadata,
 the previous generation, whether to write the search index) on stdin, runs
 ``store_into`` and writes its result (JSON) on stdout. A new interpreter, neither a fork
 (RocksDB's state, forked from a process that had opened a store before, a notebook or a test
@@ -21,10 +22,19 @@ GRAPH_NQ = "graph.nq"
 
 
 def main() -> None:
-    task = json.loads(sys.stdin.read())
+    """Started early (kg.build._store_process, the parent's pid its argument): imports what the
+    task needs, then reads it, one line of JSON."""
     from .executor import die_with_parent
 
-    die_with_parent(task["parent"])
+    die_with_parent(int(sys.argv[1]))
+    import pyoxigraph  # noqa: F401 - imported while the parent builds the documents
+
+    from . import search_update, store  # noqa: F401
+
+    line = sys.stdin.readline()
+    if not line:  # the parent stopped before it had a task
+        return
+    task = json.loads(line)
     previous = Path(task["previous"]) if task["previous"] else None
     result = store_into(Path(task["stage"]), Path(task["nquads"]), task["metadata"].encode("utf-8"),
                         previous, task["index"])
