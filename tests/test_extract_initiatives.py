@@ -271,3 +271,9 @@ def test_initiatives_count_of_things_of_a_kind_is_no_name(lac):
     found = inits(run("全市推选120个特色文旅新场景，培育了8个国家级智能制造示范基地。", lac))
     assert not [n for n in found if "文旅新场景" in n]
     assert "国家级智能制造示范基地" in found
+
+
+def test_planning_and_building_is_a_verb_not_a_plan(lac):
+    found = inits(run("王明前往滨江智慧物流先行区，调研先行区规划建设情况。", lac))
+    assert not any(n.endswith("规划") for n in found)
+    assert "《滨江新区发展规划》" in inits(run("市政府印发《滨江新区发展规划》。", lac))

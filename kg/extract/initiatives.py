@@ -99,6 +99,8 @@ def _headed(view: SentView, taken) -> list[InitiativeMention]:
             continue
         if m.group(0) in ("计划", "规划") and (k := view.token_at(end)) is not None and view.tokens[k][2] == "v":
             continue  # 河北省计划投资…: "plans to", a verb
+        if m.group(0) == "规划" and text.startswith("建设", end):
+            continue  # 调研新区规划建设情况: 规划建设 is one verb, planning and building
         if m.group(0) == "办法" and text[m.start() - 1:m.start()] in "想有没":
             continue  # 想办法: an idiom
         if m.group(0) == "框架" and text[end:end + 1] in "下内中":
