@@ -184,11 +184,37 @@ def query(build_dir, name, fmt, list_, limit, offset):
         return
     if build_dir is None or name is None:
         raise click.UsageError("give BUILD and NAME_OR_PATH, or --list")
-    result = kg.query(build_dir, read_query(name))
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     if limit is None:
         limit = TERMINAL_PAGE if fmt == "table" and sys.stdout.isatty() else 0
+    if fmt == "csv" and not (limit or offset) and _write_csv(build_dir, read_query(name)):
+        return
+    result = kg.query(build_dir, read_query(name))
     click.echo(_render(fmt, _page(result, limit, offset), build_dir), nl=False)
+
+
+def _write_csv(build_dir, sparql: str) -> bool:
+    """A whole SELECT answer as CSV written by pyoxigraph's SPARQL 1.1 CSV serializer (values
+    in their lexical form, as kg serve writes them), rows ended by \\n like kg/output.py's: on
+    95 k evidence rows it saves the Python terms and csv rows (1.5 of 4 s). False: not a SELECT."""
+    from pyoxigraph import QueryResultsFormat, QuerySolutions
+
+    from kg.errors import QueryError
+    from kg.store import open_store
+
+    try:
+        result = open_store(build_dir).query(sparql, use_default_graph_as_union=True)
+    except SyntaxError as err:
+        raise QueryError(f"malformed SPARQL: {err}") from None
+    if not isinstance(result, QuerySolutions):
+        return False
+    # the serializer ends rows by \r\n; a \r\n inside a quoted value stays as it is
+    parts = result.serialize(format=QueryResultsFormat.CSV).split(b'"')
+    parts[::2] = [p.replace(b"\r\n", b"\n") for p in parts[::2]]
+    sys.stdout.flush()
+    sys.stdout.buffer.write(b'"'.join(parts))
+    sys.stdout.buffer.flush()
+    return True
 
 
 def _page(result, limit: int, offset: int):

