@@ -155,24 +155,30 @@ def update_store(build_dir, previous, old_nq, new_nq, quads=()) -> Diff | None:
     build_dir, before = Path(build_dir), store_path(previous) if previous else None
     if before is None or not (before / "CURRENT").is_file() or not Path(old_nq).is_file():
         return None
-    diff = diff_sorted(old_nq, new_nq)
+    diff = diff_lines(old_nq, new_nq)
     if diff is None or len(diff.added) + len(diff.removed) > UPDATE_SHARE * max(1, diff.lines):
         return None
     tmp = build_dir / f".store.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     Store.read_only(str(before.resolve())).backup(str(tmp))
     store = Store(str(tmp))
-    keep = diff.graphs | {str(q.graph_name) for q in quads}
-    for g in list(store.named_graphs()):
+    keep = None if diff.graphs is None else diff.graphs | {str(q.graph_name) for q in quads}
+    for g in list(store.named_graphs()) if keep is not None else ():
         if str(g) not in keep:
             store.remove_graph(g)
     for g in {q.graph_name for q in quads}:
         if isinstance(g, NamedNode):
             store.clear_graph(g)
+    emptied = set()
     for q in parse("".join(diff.removed).encode("utf-8"), format=RdfFormat.N_QUADS):
         store.remove(q)
+        emptied.add(q.graph_name)
     store.bulk_extend(parse("".join(diff.added).encode("utf-8"), format=RdfFormat.N_QUADS))
     store.bulk_extend(quads)
+    if keep is None:  # the graphs whose quads were all removed go
+        for g in emptied:
+            if isinstance(g, NamedNode) and next(store.quads_for_pattern(None, None, None, g), None) is None:
+                store.remove_graph(g)
     if len(diff.added) + len(diff.removed) > COMPACT_SHARE * max(1, diff.lines):
         store.optimize()
     store.flush()
@@ -186,7 +192,24 @@ class Diff:
     added: list[str]    # N-Quads lines
     removed: list[str]
     lines: int          # of the new file
-    graphs: set[str]    # graph names of the new file, as N-Quads terms
+    graphs: set[str] | None  # graph names of the new file, as N-Quads terms (None: not read)
+
+
+#: two files of at most this many bytes each are compared as sets of lines (~10x faster than
+#: the streaming comparison of diff_sorted, and in memory: ~3x their size)
+SET_DIFF_BYTES = 64 << 20
+
+
+def diff_lines(old, new) -> Diff | None:
+    """The lines only in one of two N-Quads files of distinct lines (kg.stream.merge): as sets
+    when both are small (``graphs`` not read), else diff_sorted's streaming comparison."""
+    if max(Path(old).stat().st_size, Path(new).stat().st_size) > SET_DIFF_BYTES:
+        return diff_sorted(old, new)
+    with open(old, encoding="utf-8", newline="\n") as f:
+        before = set(f)
+    with open(new, encoding="utf-8", newline="\n") as f:
+        after = set(f)
+    return Diff(sorted(after - before), sorted(before - after), len(after), None)
 
 
 def _graph_of(line: str) -> str:

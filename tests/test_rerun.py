@@ -17,7 +17,7 @@ import rdflib.util
 import kg.build as build_module
 from kg.build import BuildOptions, build
 from kg.search import write_index
-from kg.store import diff_sorted, open_store
+from kg.store import diff_lines, diff_sorted, open_store
 from test_build import QUIET, fake_pipeline, write  # noqa: F401 - stand-in pipeline
 from test_search import index_content
 
@@ -122,6 +122,9 @@ def test_diff_sorted_lines_and_unsorted_file(tmp_path):
     assert (diff.added, diff.removed, diff.lines) == ([c], [b], 2)
     assert diff.graphs == {"<http://x/g1>", "<http://x/g2>"}
     assert diff_sorted(bad, new) is None and diff_sorted(old, bad) is None
+    small = diff_lines(old, new)  # small files: compared as sets, the order does not matter
+    assert (small.added, small.removed, small.lines, small.graphs) == ([c], [b], 2, None)
+    assert (diff_lines(bad, new).added, diff_lines(bad, new).removed) == ([], [])  # the same lines
 
 
 def test_index_from_memory_equals_index_from_disk(tmp_path, fake_pipeline):
