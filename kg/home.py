@@ -47,13 +47,17 @@ def home(doc: Document) -> tuple[str | None, str | None, gz.Place | None]:
     City and province as ``_home_city`` finds them; the county is the county-level division
     (from the gazetteer) its places and the names of its bodies and events name most often,
     inside the city (else the province) when one is known. A county gives the city it belongs
-    to, and a city its province, when the text does not name them more.
+    to, and a city its province, when the text does not name them more; a county-level city the
+    text names as a city (某某市, no prefecture named) is the city itself.
     """
     city, prov = _home_city(doc)
     home = gz.place_of(city) if city else None
     area = home or (gz.place_of(prov) if prov else None)
     district = _home_county(doc, area if area and area.level != "county" else None)
-    if district and not city:
+    if district and not city and district.name.endswith("市") \
+            and any(district.name in e.name for e in doc.facts.entities):
+        city, home = district.short, district  # 某某市 (a county-level city): its 市委, 市政府 are its own
+    elif district and not city:
         parent = gz.division(district.parent) if district.parent else None
         if parent and (parent.level == "prefecture" or parent.municipality):
             city, home = parent.short, parent

@@ -146,8 +146,8 @@ def test_law_and_accounting_firms_are_companies():
 def test_a_head_after_the_party_unit_of_a_body_heads_that_body(lac):
     posts = posts_of("国家数据局党组书记、局长刘烈宏出席。省教育厅党组成员、副厅长李华出席。", lac)
     assert ("刘烈宏", "局长", "国家数据局") in posts and ("李华", "副厅长", "省教育厅") in posts
-    # a title that names its own government keeps none: 省委副书记、省长
-    assert ("王浩", "省长", None) in posts_of("浙江省委副书记、省长王浩参加。", lac)
+    # a governor heads the province's government, not its party committee: 省委副书记、省长
+    assert ("王浩", "省长", "浙江省人民政府") in posts_of("浙江省委副书记、省长王浩参加。", lac)
 
 
 def test_a_bare_head_title_takes_the_one_body_named_before_it_that_it_can_head(lac):
@@ -166,3 +166,15 @@ def test_latin_corporate_titles_and_a_note_before_the_name(lac):
 def test_a_title_after_the_name_takes_the_body_named_with_de_before_it(lac):
     posts = posts_of("来自清华大学的李明教授和北京大学的王强研究员作了报告。", lac)
     assert {("李明", "教授", "清华大学"), ("王强", "研究员", "北京大学")} <= posts  # not "和北京大学"
+
+
+def test_a_mayor_or_governor_heads_the_peoples_government_of_the_division(lac):
+    posts = posts_of("临江市委副书记、市长张强主持会议。江苏省副省长马骏致辞。纽约市长亚当斯表示欢迎。", lac)
+    assert ("张强", "市长", "临江市人民政府") in posts  # the division of the person's party committee
+    assert ("马骏", "江苏省副省长", "江苏省人民政府") in posts  # the division the title starts with
+    assert any(p[0] == "亚当斯" and p[2] is None for p in posts)  # a foreign city has no 人民政府
+
+
+def test_the_city_government_of_a_county_level_city_is_its_own(lac):
+    posts = posts_of("临江市召开大会。市政府秘书长刘伟作工作报告。", lac)
+    assert ("刘伟", "秘书长", "临江市人民政府") in posts  # not the government of the prefecture around it

@@ -82,9 +82,12 @@ def _body_named(view: SentView, s: int, e: int) -> bool:
 
 
 def _verb_token(view: SentView, end: int) -> bool:
-    """The verb is a verb and no noun's first half (主办方, 主办单位, 承办城市, 指导意见)."""
+    """The verb is a verb and no noun's first half (主办方, 主办单位, 承办城市, 指导意见);
+    指导 only ends its clause (由某局指导，) or stands in 的指导下."""
     k = view.token_at(end - 1)
-    return k is not None and view.tokens[k][2] in {"v", "vn"} and not re.match(r"方|单位|城市|权|意见|思想", view.text[end:])
+    if view.text.endswith("指导", 0, end) and not re.match(r"[下，,、。；;]|$", view.text[end:]):
+        return False  # 在…领域的指导地位, 指导意见: guidance, no organizer
+    return k is not None and view.tokens[k][2] in {"v", "vn"} and not re.match(r"方|单位|城市|权|地|国", view.text[end:])
 
 
 def _clause_subject(view: SentView, start: int) -> bool:

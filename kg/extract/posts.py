@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from kg import gazetteer as gz
 from kg.document import PostFact
 from kg.vocab import strip_paren, vocab
 from kg.extract.post_titles import Post, headed, inherit, split_joined, split_post
@@ -44,12 +45,35 @@ def find_posts(view: SentView, topic: str | None = None
     for person in persons:
         found = (own[person.start] + shared.get(person.start, []) + listed.get(person.start, [])
                  + _taken_on(view, person, topic) + members.get(person.start, []))
-        for title, org in dict.fromkeys(found):
-            org = org or _head_of_named(view, title, person.start)
+        found = list(dict.fromkeys(found))
+        for title, org in found:
+            org = org or _head_of_named(view, title, person.start) or _government_of(title, found)
             facts.append(PostFact(person.text, title, org, view.evidence))
             if org:
                 orgs.append((org, view.name_at(*_find(view, org, person.start), "organization"), title))
     return facts, orgs
+
+
+#: heads of a local government: 市长 heads the 人民政府 of the city
+_GOV_HEAD = re.compile(r"^([\u4e00-\u9fff]*?)副?(?:省长|市长|区长|县长|州长)$")
+_PARTY_OF_PLACE = re.compile(r"^(?:中共)?([\u4e00-\u9fff]{2,10}?[省市区县州])委$")
+
+
+def _government_of(title: str, posts: list[tuple[str, str | None]]) -> str | None:
+    """The people's government a mayor, governor or county head heads when the text names no
+    body: the division the title starts with (某某市副市长 -> 某某市人民政府), else the division
+    of the person's party committee (中共某某市委副书记、市长 -> 某某市人民政府). A foreign
+    city's mayor (某国某市长) gets none."""
+    m = _GOV_HEAD.match(title)
+    if not m:
+        return None
+    place = m.group(1)
+    if not place:
+        level = title[-2]
+        places = {p.group(1) for _, org in posts if org and (p := _PARTY_OF_PLACE.match(org)) and p.group(1)[-1] == level}
+        return places.pop() + "人民政府" if len(places) == 1 else None
+    division = gz.division(place) or gz.division(place + title[-2])
+    return division.name + "人民政府" if division and division.code else None  # code: a division of China
 
 
 def _head_of_named(view: SentView, title: str, before: int) -> str | None:
