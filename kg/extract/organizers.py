@@ -3,8 +3,8 @@ E、F共同承办") and whom its guests come from ("来自A、B和C的嘉宾").
 
 Whoever hosts, co-hosts, organizes or guides an event in these words is a body (a government
 office, a company, an association), and so is each body that guests, experts or delegates come
-from (unless it is a place), whatever the taggers took each name for: LAC
-often cuts an unknown brand into verbs and particles (启迪/v 之星/u), and a place qualifier in
+from when a tagger, a suffix or the gazetteer names it (not a place, not a phrase). Organizers
+are bodies whatever the taggers took each name for: LAC often cuts an unknown brand into verbs and particles (启迪/v 之星/u), and a place qualifier in
 brackets (某某之星（苏州）) is part of the body's name, not a place of its own.
 """
 from __future__ import annotations
@@ -29,8 +29,8 @@ _KIND_AFTER = re.compile(r"等(?:[\u4e00-\u9fff]{0,4}(?:单位|机构|部门))?$
 
 
 def organizers(view: SentView) -> list[tuple[int, int]]:
-    """(start, end) of each named body in a list of organizers before 主办/承办/协办/指导/支持
-    (also "在A、B的指导下"). The list starts after 由, 在 or the clause's start; items are split
+    """(start, end) of each named body in a list of organizers before 主办/承办/协办/指导
+    (also "在A、B的指导下"; 支持 is left out: 坚定支持 is a stance, not a role). The list starts after 由, 在 or the clause's start; items are split
     at 、 and, where no backend mention spans the word, at 和/及/与. An item is kept when it reads
     as a name: 2-25 characters, not a pronoun or person, not one common-noun token (企业, 高校),
     not a reference by a quantifier (相关企业), not a place alone (上海), not in not_org.txt."""
@@ -69,7 +69,8 @@ def affiliations(view: SentView) -> list[tuple[int, int]]:
 def _body_named(view: SentView, s: int, e: int) -> bool:
     """A place or a phrase is where people come from as often as a body (来自世界各地, 来自浙江安吉
     余村, 来自基层一线): a guest's origin is a body only when a tagger names one there (an ORG
-    mention over the item), its suffix says so, or the gazetteers know the body or brand."""
+    mention over the item), its suffix says so, or the gazetteer of bodies knows it (not the
+    brands: 五湖四海 is one)."""
     from kg.gazetteer import orgs
 
     name = view.text[s:e]
