@@ -292,3 +292,10 @@ def test_bodies_listed_before_two_kinds_joined_by_and(lac):
 def test_a_two_character_lac_name_keeps_a_third_character_the_recognizer_missed(lac):
     persons = names("会上，阿根廷驻华大使馆参赞林志光线上发表致辞。", lac, "person")
     assert "林志光" in persons and "林志" not in persons
+
+
+def test_a_person_the_article_names_elsewhere_is_a_person_in_every_sentence(lac):
+    text = "临江市副市长韩立主持会议。韩立还参观了临江建市成就展。"
+    doc = link(extract(annotate(read_text(text, "case.txt"), lac)))
+    assert ("韩立", "attendee") in {(r.agent, r.role) for r in doc.facts.roles}
+    assert "韩立" not in names("韩立还参观了临江建市成就展。", lac, "person")  # alone, LAC's two characters prove nothing

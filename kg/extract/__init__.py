@@ -16,7 +16,7 @@ from kg.extract.ordinals import OpenCount, colon_list
 from kg.extract.events import EventMention, find_events, part_of_event
 from kg.extract.roles import RoleMention, find_roles, signatories, signing_parties, signing_place, talk_speakers
 from kg.extract.initiatives import find_initiatives
-from kg.extract.names import find_names, parent_org, visited_venues
+from kg.extract.names import add_known_persons, find_names, parent_org, visited_venues
 from kg.extract.numbers import find_numbers
 from kg.extract.posts import byline_posts, find_posts
 from kg.extract.post_titles import title_categories
@@ -60,6 +60,7 @@ class _Article:
         self.views = [SentView.of(s) for s in article.sentences]
         for v in self.views:
             find_names(v)
+        add_known_persons(self.views)
         self.events = [find_events(v) for v in self.views]
         self.signing_main = False  # the main event is a signing named after its parties
         self.signing_place: str | None = None  # where the parties sign ("A与B在X签署")

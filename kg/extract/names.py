@@ -64,6 +64,19 @@ def find_names(view: SentView) -> None:
     view.names.sort(key=lambda n: (n.start, -n.end))
 
 
+def add_known_persons(views: list[SentView]) -> None:
+    """A person named in one sentence of an article is a person in the others too: LAC's
+    two-character PER tokens that the recognizer did not confirm (韩某/PER 还参观了…) are kept
+    where the article names that person elsewhere (副市长韩某主持会议)."""
+    known = {n.text for v in views for n in v.names if n.kind == "person"}
+    for v in views:
+        added = [Name(s, e, v.text[s:e], "person") for s, e, pos in v.tokens
+                 if pos == "PER" and v.text[s:e] in known and not any(n.start < e and s < n.end for n in v.names)]
+        if added:
+            v.names.extend(added)
+            v.names.sort(key=lambda n: (n.start, -n.end))
+
+
 #: a photo credit names its photographer: "（海涛 摄）", "(记者 王明 摄影)"
 _PHOTO_CREDIT = re.compile(r"[（(](?:记者|通讯员)?\s*([\u4e00-\u9fff]{2,3})\s*(?:摄|摄影)\s*[)）]")
 _REGION = re.compile(r"经济圈|经济带|城市群|都市圈|经济区")
