@@ -266,3 +266,40 @@ def test_serve_reopens_a_rebuilt_folder(tmp_path, monkeypatch, caplog):
         with caplog.at_level("WARNING", logger="kg.serve"):
             assert _graph_count(c)[:2] == (n2, build2)
         assert "could not reopen" in caplog.text and "still serving build " + build2 in caplog.text
+
+
+def _send_then_die(conn, body: bytes, cut: int | None) -> None:  # runs in a child process
+    from kg.serve import worker
+
+    if cut is None:
+        worker._send(conn, ("ok", "application/x-test", body, {"X-Test": "1"}))
+    else:  # announce the whole body, write part of it, die
+        import os
+
+        conn.send(("ok-raw", "application/x-test", {}, len(body)))
+        os.write(conn.fileno(), body[:cut])
+    conn.close()
+
+
+@pytest.mark.parametrize("cut", [None, 1000])
+def test_serve_worker_body_crosses_the_pipe_whole_or_is_eof(cut):
+    """A body many times the pipe's buffer arrives byte for byte; a worker that dies in the
+    middle of one is an EOF (the pool restarts it), never a short answer."""
+    import multiprocessing
+
+    from kg.serve import worker
+
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe()
+    body = bytes(range(256)) * 20_000 + "终".encode()  # 5 MB, odd length
+    proc = ctx.Process(target=_send_then_die, args=(child, body, cut))
+    proc.start()
+    child.close()
+    try:
+        if cut is None:
+            assert worker._recv(parent) == ("ok", "application/x-test", body, {"X-Test": "1"})
+        else:
+            with pytest.raises(EOFError):
+                worker._recv(parent)
+    finally:
+        proc.join(10)

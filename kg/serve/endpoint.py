@@ -275,6 +275,8 @@ def _answer_response(answer: tuple, cache_headers: dict) -> Response:
     if answer[0] != "ok":
         return error(answer[1], answer[2])
     _, media, body, headers = answer
+    if isinstance(body, bytearray):  # read from the worker's pipe into one buffer: not copied
+        body = memoryview(body)
     if media.startswith("text/") or media.endswith(("json", "xml")):
         media += "; charset=utf-8"
     return Response(body, media_type=media, headers={**headers, "Vary": "Accept", **cache_headers})

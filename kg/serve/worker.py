@@ -10,6 +10,7 @@ This module is what runs inside a worker; :mod:`.pool` starts, calls and kills t
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from . import formats, safety, sandbox
@@ -86,7 +87,7 @@ def _query(store, p: dict):
         # answer may hold more than ``cap`` rows is it read back (not evaluated again) and cut.
         qfmt = getattr(QueryResultsFormat, RESULTS_FORMATS[fmt])
         body = result.serialize(format=qfmt)
-        if _rows_at_most(body, fmt) <= cap:
+        if len(body) <= cap or _rows_at_most(body, fmt) <= cap:  # a row takes a byte at least
             return ("ok", formats.media_type(fmt), body, headers)
         if fmt == "csv":  # CSV cannot be read back into terms: cut after header + cap records
             return ("ok", formats.media_type(fmt), _cut_csv(body, cap, headers), headers)
@@ -222,10 +223,20 @@ def _give_back_memory() -> None:
 
 def _send(conn, answer: tuple) -> None:
     """An answer whose last field is a (large) body is sent as a pickled head plus raw bytes,
-    sparing the pickling and unpickling copies of the body."""
+    sparing the pickling and unpickling copies of the body. On POSIX the bytes go straight
+    through the pipe's file descriptor and are read into one buffer of the size the head
+    announced (multiprocessing's ``recv_bytes`` allocates a buffer of the remaining size
+    for each read and copies the chunks once more)."""
     if answer[0] == "ok" and len(answer) == 4 and isinstance(answer[2], bytes):
-        conn.send(("ok-body", answer[1], answer[3]))
-        conn.send_bytes(answer[2])
+        body = answer[2]
+        if not RAW:
+            conn.send(("ok-body", answer[1], answer[3]))
+            conn.send_bytes(body)
+            return
+        conn.send(("ok-raw", answer[1], answer[3], len(body)))
+        view, fd, sent = memoryview(body), conn.fileno(), 0
+        while sent < len(body):
+            sent += os.write(fd, view[sent:])
     else:
         conn.send(answer)
 
@@ -234,4 +245,21 @@ def _recv(conn) -> tuple:
     answer = conn.recv()
     if answer[0] == "ok-body":
         return ("ok", answer[1], conn.recv_bytes(), answer[2])
+    if answer[0] == "ok-raw":
+        return ("ok", answer[1], _read_exactly(conn.fileno(), answer[3]), answer[2])
     return answer
+
+
+RAW = os.name == "posix"  # a pipe's end is a file descriptor os.write/os.readv can use
+
+
+def _read_exactly(fd: int, size: int) -> bytearray:
+    """``size`` bytes from ``fd`` into one buffer; EOFError when the writer died before."""
+    buf = bytearray(size)
+    view, got = memoryview(buf), 0
+    while got < size:
+        n = os.readv(fd, [view[got:]])
+        if n == 0:
+            raise EOFError("the worker closed its pipe in the middle of an answer")
+        got += n
+    return buf
