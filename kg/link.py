@@ -23,8 +23,8 @@ import re
 from kg import gazetteer as gz
 from kg.document import Document, Entity, EntityFact, key_of
 from kg.home import LOCAL, PLACE_END, head_place, home, local_body
-from kg.vocab import abbreviates, strip_paren, vocab
-from kg.extract.name_checks import place_name
+from kg.vocab import abbreviates, paren_of, strip_paren, vocab
+from kg.extract.name_checks import branch_of_place
 
 __all__ = ["link", "Canon"]
 
@@ -48,8 +48,7 @@ class Canon:
         v = vocab()
         if name[:-1] in v.provinces and name[-1] in "省市":
             return name[:-1]  # 海南省 signing an agreement: the province, named as the place is
-        core = strip_paren(name)
-        paren = name[len(core) + 1:-1] if core != name else ""
+        core, paren = strip_paren(name), paren_of(name)
         if paren and abbreviates(paren, core):
             name = core
         local = LOCAL.fullmatch(name)  # 区委, 县政府, 区公安局: the body of the home county
@@ -101,8 +100,8 @@ class Canon:
         out = set()
         if kind == "organization":
             core = strip_paren(name)
-            if core != name and not place_name(name[len(core) + 1:-1]):
-                out |= {core, name[len(core) + 1:-1]}  # 某党校（某行政学院）: two names of one body
+            if core != name and not branch_of_place(name):
+                out |= {core, paren_of(name)}  # 某党校（某行政学院）: two names of one body
         return out  # 某某之星（青岛）, 某某之星（新加坡）: a place in brackets tells branches apart
 
 
@@ -170,8 +169,7 @@ def link(doc: Document) -> Document:
 
     for f in doc.facts.entities:  # 中国信息通信研究院（信通院）: 信通院 names the same body
         if f.kind == "organization":
-            core = strip_paren(f.name)
-            paren = f.name[len(core) + 1:-1] if core != f.name else ""
+            core, paren = strip_paren(f.name), paren_of(f.name)
             if paren and abbreviates(paren, core):
                 by_surface[("organization", paren)] = canon.name("organization", core)
     for f in doc.facts.entities:

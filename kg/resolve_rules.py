@@ -174,12 +174,12 @@ def org_edges(corpus: Corpus) -> list[Edge]:
     ents = {k.iri: k for k in corpus.entities.values() if k.kind == "organization"}
     names = corpus.by_label("organization")
     out, owners = [], defaultdict(set)
-    from .extract.name_checks import place_name
+    from .extract.name_checks import branch_of_place
 
     for k in _sorted(ents):
         core = strip_paren(k.label)
         if core != k.label and core in names and names[core] != k.iri and core not in LOCAL_FORMS \
-                and not place_name(k.label[len(core) + 1:-1]):  # 某某之星（青岛）: a branch, told apart by its place
+                and not branch_of_place(k.label):  # 某某之星（青岛）: a branch, told apart by its place
             out.append(Edge(k.iri, (names[core],), None, "alias",
                             f"{k.label} is {core} with a second name in brackets", True))
         for a in k.aliases:

@@ -103,6 +103,13 @@ def strip_paren(name: str) -> str:
     return name
 
 
+def paren_of(name: str) -> str:
+    """What the trailing "(…)" of a name holds (``中央党校(国家行政学院)`` -> ``国家行政学院``); ""
+    when there is none."""
+    core = strip_paren(name)
+    return name[len(core) + 1:-1] if core != name else ""
+
+
 @functools.lru_cache(maxsize=1)
 def vocab() -> Vocab:
     v = Vocab()

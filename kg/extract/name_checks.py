@@ -11,7 +11,7 @@ import re
 from kg.extract.view import SentView, is_org_name
 from kg.vocab import vocab
 
-__all__ = ["common_noun", "place_name", "not_a_body", "news_lead_note", "visited_place", "unconfirmed", "unsupported"]
+__all__ = ["branch_of_place", "common_noun", "place_name", "quantified", "not_a_body", "news_lead_note", "visited_place", "unconfirmed", "unsupported"]
 
 
 def common_noun(view: SentView, s: int, e: int) -> bool:
@@ -32,6 +32,15 @@ def place_name(name: str) -> bool:
     from kg.gazetteer import find
 
     return find(name) == [(0, len(name), "PLACE")]  # safe surfaces only: 合作 (合作市) is no place here
+
+
+def branch_of_place(name: str) -> bool:
+    """The name's brackets hold a place (某某之星（苏州）): they tell the body's branches apart,
+    unlike a second name or an abbreviation (某党校（某行政学院）, 某研究院（某院）)."""
+    from kg.vocab import paren_of
+
+    paren = paren_of(name)
+    return bool(paren) and place_name(paren)
 
 
 def _title_inside(name: str) -> bool:
@@ -116,13 +125,21 @@ def unconfirmed(view: SentView, s: int, e: int, name: str) -> bool:
     from kg.gazetteer import orgs
 
     return not is_org_name(name) and name not in orgs() and not unambiguous_brand(name) \
-        and not _BODY_AFTER.match(view.text, e) and not _TOLD.search(view.text[max(0, s - 2):s] + "|" + view.text[e:e + 6])
+        and not _BODY_AFTER.match(view.text, e) and not _told(view.text, s, e)
 
 
 #: a body's spokesperson after its name: 某某(的)(有关|相关)负责人
 _BODY_AFTER = re.compile(r"的?(?:有关|相关)?负责人")
-#: told or interviewed: 对|某某|表示, 接受|某某|采访 (the name between the two words)
-_TOLD = re.compile(r"(?:^|[^面绝])对\|(?:记者)?(?:表示|透露|介绍)|接受\|(?:记者)?(?:的)?(?:采访|专访)")
+_TOLD_AFTER = re.compile(r"(?:记者)?(?:表示|透露|介绍)")
+_INTERVIEW_AFTER = re.compile(r"(?:记者)?的?(?:采访|专访)")
+
+
+def _told(text: str, s: int, e: int) -> bool:
+    """A statement or an interview is given to [s, e): 对|某某|表示 (not 面对, 绝对), 接受|某某|采访."""
+    before = text[max(0, s - 2):s]
+    if before.endswith("对") and not before.endswith(("面对", "绝对")):
+        return _TOLD_AFTER.match(text, e) is not None
+    return before.endswith("接受") and _INTERVIEW_AFTER.match(text, e) is not None
 
 
 def unambiguous_brand(name: str) -> bool:
