@@ -75,6 +75,13 @@ def _places() -> tuple[dict[str, tuple[Place, ...]], frozenset[str]]:
     return out, frozenset(s for s in free if s in out and len(s) >= 2)
 
 
+@functools.lru_cache(maxsize=1)
+def country_initials() -> frozenset[str]:
+    """First characters of the countries' short names (world.tsv): what a two-country
+    compound is made of (中美, 中塔, 美墨: 中国 and 美国, 塔吉克斯坦, 墨西哥)."""
+    return frozenset(short[0] for _, short, level, _ in _rows("world.tsv") if level == "country" and short)
+
+
 def places() -> dict[str, Place]:
     """Surface -> the most prominent place of that name (江北 -> the first 江北区)."""
     return _prominent()

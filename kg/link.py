@@ -121,6 +121,18 @@ def _gazetteer_categories(e: Entity) -> set[str]:
     return set()
 
 
+def _branch_categories(e: Entity, groups, key) -> set[str]:
+    """A branch named by its body and a place in brackets (某某之星（苏州）) is of its body's
+    kind, when the document names the body or the gazetteers know it."""
+    if not branch_of_place(e.name):
+        return set()
+    core = strip_paren(e.name)
+    body = groups.get(("organization", key("organization", core)))
+    if body is not None and body.categories:
+        return set(body.categories)
+    return _gazetteer_categories(Entity("organization", key("organization", core), core))
+
+
 def _event_key(name: str) -> str:
     k = re.sub(r"[()]", "", key_of(name))
     return re.sub(r"^党的", "", k)
@@ -197,8 +209,9 @@ def link(doc: Document) -> Document:
                             for c in f.components]
     for e in groups.values():
         e.aliases.discard(e.name)
+    for e in groups.values():
         if e.kind == "organization" and not e.categories:
-            e.categories |= _gazetteer_categories(e)
+            e.categories |= _branch_categories(e, groups, key) or _gazetteer_categories(e)
     # a name the document also gives a body ("论坛" that is founded) is that body, not an event
     bodies = {k for (kind, k) in groups if kind == "organization"}
     for k in [k for (kind, k) in groups if kind == "event" and k in bodies]:

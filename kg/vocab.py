@@ -29,6 +29,9 @@ class OrgSuffix:
     suffix: str
     categories: frozenset[str]
     after: tuple[str, ...] = ()  # the suffix counts only after one of these strings
+    #: a unit's suffix (司, 分会): it counts only after a body's name (教育部|高等教育司), and the
+    #: unit takes that body's categories
+    of_body: bool = False
 
 
 @dataclass
@@ -74,7 +77,23 @@ class Vocab:
                 head = core[: -len(s.suffix)]
                 if s.after and not head.endswith(s.after):
                     continue
+                if s.of_body and self.parent_body(head) is None:
+                    continue
                 return s
+        return None
+
+    def parent_body(self, head: str) -> str | None:
+        """The longest body name that starts ``head`` and leaves a unit's own name (two characters
+        or more) after it: 教育部 of 教育部高等教育; by a body's suffix (not a unit's) or the
+        table of bodies."""
+        for i in range(len(head) - 2, 1, -1):
+            body = head[:i]
+            if body in self.bodies:
+                return body
+            suf = next((s for s in self.org_suffixes if body.endswith(s.suffix) and not s.of_body), None)
+            if suf is not None and len(body) - len(suf.suffix) >= 2 \
+                    and (not suf.after or body[:-len(suf.suffix)].endswith(suf.after)):
+                return body
         return None
 
     def unit_alternation(self) -> str:
@@ -121,7 +140,8 @@ def vocab() -> Vocab:
         after = ()
         if len(r) > 2 and r[2].startswith("after="):
             after = tuple(r[2][6:].split(","))
-        sufs.append(OrgSuffix(r[0], frozenset(r[1].split(",")), after))
+        of_body = r[1] == "parent"
+        sufs.append(OrgSuffix(r[0], frozenset() if of_body else frozenset(r[1].split(",")), after, of_body))
     v.org_suffixes = sorted(sufs, key=lambda s: len(s.suffix), reverse=True)
     v.org_words = {r[0]: set(r[1].split(",")) for r in _rows("org_words.txt")}
     v.bodies = {r[0]: (r[1], set(r[2].split(","))) for r in _rows("bodies.txt")}

@@ -245,3 +245,23 @@ def test_agreement_partner_no_tagger_names_is_the_words_between_with_and_the_ver
     # a reference to bodies of a kind, or a bare kind, is no partner
     assert not run("市政府与相关企业签署合作协议。", lac).facts.agreements
     assert not run("学校与企业签署合作协议。", lac).facts.agreements
+
+
+def test_a_project_signing_whose_name_holds_latin_letters(lac):
+    """签约“5G+智慧城市”项目: a project signing, its title as quoted with its letters and plus."""
+    doc = run("活动现场，成都市政府与中国移动通信集团四川有限公司签约“5G+智慧城市”项目。", lac)
+    [a] = doc.facts.agreements
+    assert a.type == "项目签约" and "5G+智慧城市" in a.title and len(a.parties) == 2
+
+
+def test_a_city_and_a_company_joined_by_and_stay_two_bodies(lac):
+    """深圳市与华为公司签约: the city before 与 is no first half of one body's name."""
+    doc = run("深圳市与华为公司签约共建鹏城实验室。", lac)
+    orgs = {e.name for (k, _), e in doc.entities.items() if k == "organization"}
+    assert "华为公司" in orgs and not any(o.startswith("深圳市与") for o in orgs)
+
+
+def test_who_witnesses_a_signing_is_no_party(lac):
+    """"A主任甲、B副厅长乙等一行人出席仪式并见证签约": witnesses, not the parties of an agreement."""
+    doc = run("南京市发展和改革委员会主任王建华、江苏省工业和信息化厅副厅长刘晓峰等一行人出席仪式并见证签约。", lac)
+    assert doc.facts.agreements == []

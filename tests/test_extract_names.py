@@ -299,3 +299,41 @@ def test_a_person_the_article_names_elsewhere_is_a_person_in_every_sentence(lac)
     doc = link(extract(annotate(read_text(text, "case.txt"), lac)))
     assert ("韩立", "attendee") in {(r.agent, r.role) for r in doc.facts.roles}
     assert "韩立" not in names("韩立还参观了临江建市成就展。", lac, "person")  # alone, LAC's two characters prove nothing
+
+
+def test_a_unit_of_a_body_is_named_after_it_and_of_its_kind(lac):
+    """司, 分会, 专业委员会 end a name only after a body's name (教育部|高等教育司), and the unit
+    takes that body's categories: a learned society's committee is no state committee."""
+    from kg.extract.view import org_categories
+
+    assert is_org_name("教育部高等教育司") and not is_org_name("上司")
+    assert org_categories("教育部高等教育司") == {"GovernmentBody"}
+    assert org_categories("中国化学会有机化学分会") == {"Academy"}
+    assert org_categories("浙江省护理学会急诊专业委员会") == {"Academy"}
+    text = "中国化学会有机化学分会理事长赵立新、教育部高等教育司副司长孙国强出席会议。"
+    assert {"中国化学会有机化学分会", "教育部高等教育司"} <= names(text, lac, "organization")
+
+
+def test_a_region_named_by_its_direction_is_a_place(lac):
+    """西部地区, 中西部地区: regions of the country; the bare direction (西部) stays no place."""
+    places = names("算力需求从东部地区引向中西部地区，西部要发挥能源优势。", lac, "place")
+    assert {"东部地区", "中西部地区"} <= places and "西部" not in places
+
+
+def test_two_countries_said_of_together_are_no_place(lac):
+    """中越两党, 美墨边境: a relation of two countries by their short forms, no place; the same
+    two characters before other words (中欧班列) are not taken for a pair."""
+    from kg.extract.name_checks import country_pair
+
+    assert country_pair("中塔关系", 0, 2) and country_pair("美墨边境", 0, 2)
+    assert not country_pair("中欧班列", 0, 2) and not country_pair("中华文明", 0, 2)
+    places = names("双方宣布中越两党两国关系新定位。大批民众聚集在美墨边境。", lac, "place")
+    assert not {"中越", "美墨"} & places
+
+
+def test_a_name_runs_across_no_break_between_two_titles(lac):
+    """《某某规则》《某某政协…》: a body found by its suffix starts after the last break between
+    titles; an issuer named before 关于 is cut there."""
+    text = "会议审议通过了《中国人民政治协商会议全国委员会大会发言工作规则》《全国政协委员读书活动工作办法》。"
+    orgs = names(text, lac, "organization")
+    assert not any("》" in o or "《" in o for o in orgs)

@@ -178,3 +178,12 @@ def test_a_mayor_or_governor_heads_the_peoples_government_of_the_division(lac):
 def test_the_city_government_of_a_county_level_city_is_its_own(lac):
     posts = posts_of("临江市召开大会。市政府秘书长刘伟作工作报告。", lac)
     assert ("刘伟", "秘书长", "临江市人民政府") in posts  # not the government of the prefecture around it
+
+
+def test_a_bare_kind_before_a_title_refers_back_to_the_body_named_before(lac):
+    """学会理事长 after 中国化学会 is named: the society's president; a kind the article names
+    no body of (协会秘书长) keeps no body, and an ordinal before the society is no part of it."""
+    got = posts_of("第十届中国化学会年会在杭州开幕。学会理事长、南开大学副校长王立新院士致辞，"
+                   "协会秘书长李红梅主持。", lac)
+    assert ("王立新", "理事长", "中国化学会") in got and ("王立新", "副校长", "南开大学") in got
+    assert [org for person, _, org in got if person == "李红梅"] == [None]

@@ -92,3 +92,13 @@ def test_link_party_committee_named_in_full_is_not_prefixed_twice():
     d = link(doc_with(ent("organization", "中共海南省委"), ent("organization", "海口市委")))
     orgs = {e.name for (k, _), e in d.entities.items() if k == "organization"}
     assert orgs == {"中共海南省委", "中共海口市委"}
+
+
+def test_link_branch_with_a_place_in_brackets_takes_its_body_s_categories():
+    """星河之光（苏州）, a branch the brackets tell apart, is of the kind of 星河之光 (an academy
+    here), named in the same document; a bracket that holds no place is no branch."""
+    d = link(doc_with(ent("organization", "星河之光", categories={"Academy"}),
+                      ent("organization", "星河之光（苏州）"), ent("organization", "星河之光（筹）")))
+    cats = {e.name: e.categories for (k, _), e in d.entities.items() if k == "organization"}
+    assert cats["星河之光（苏州）"] == {"Academy"}
+    assert cats.get("星河之光（筹）", set()) != {"Academy"}

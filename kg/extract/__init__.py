@@ -196,6 +196,7 @@ class _Article:
                     self.entity("organization", parent, ev, categories=org_categories(parent))
             elif not (n.kind == "place" and _inside(n, inside)):
                 self.entity(n.kind, n.text, ev)
+        view.bodies_by_tail = self.org_tails
         posts, orgs = find_posts(view, self.topic(view, evs))
         self.facts.posts.extend(posts)
         for org_text, name, title in orgs:

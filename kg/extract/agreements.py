@@ -36,6 +36,10 @@ _BOTH = re.compile(r"双方|两家|两方")
 _EACH = re.compile(r"分别(?:与|和|同)|(?:与|和|同)(?=[^，,；;]*分别)")
 
 
+#: verbs of watching a signing: its subjects are witnesses, not parties
+_WITNESS = re.compile(r"(?:见证|观摩|目睹|见证了|共同见证|一同见证)(?:了|下)?$")
+
+
 @dataclass
 class AgreementMention:
     type: str
@@ -85,8 +89,8 @@ def find_agreements(view: SentView, ctx: SigningContext | list[Name] | None = No
 def _verb_agreements(view: SentView, ctx: SigningContext) -> list[AgreementMention]:
     text, out, prev = view.text, [], 0
     for m in _VERB.finditer(text):
-        if m.start() < prev:
-            continue
+        if m.start() < prev or _WITNESS.search(text, max(0, m.start() - 6), m.start()):
+            continue  # "出席仪式并见证签约": who witnesses a signing signs nothing
         objs = agreement_types(text, m.end(), m.group(0))
         if not objs:
             continue
@@ -267,7 +271,7 @@ def _untyped(text: str, i: int, verb: str) -> list[tuple[str, str, int]]:
         return []
     if re.match(r"[，,。；;！]|$", text[i:]):
         return [("协议", "", i)]  # "A与B正式签约。": an agreement of no stated type
-    p = re.match(r"((?:(?![和与及])[\u4e00-\u9fff“”\d]){0,15}?)项目", text[i:])
+    p = re.match(r"((?:(?![和与及])[\u4e00-\u9fff“”\dA-Za-z+＋]){0,15}?)项目", text[i:])  # “5G+智慧城市”项目
     if p and not _GENERIC_MOD.match(p.group(1)):
         return [("项目签约", p.group(0) if len(p.group(1)) >= 2 else "", i + p.end())]
     return []

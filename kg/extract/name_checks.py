@@ -11,7 +11,7 @@ import re
 from kg.extract.view import SentView, is_org_name
 from kg.vocab import vocab
 
-__all__ = ["branch_of_place", "common_noun", "place_name", "quantified", "not_a_body", "news_lead_note", "visited_place", "unconfirmed", "unsupported"]
+__all__ = ["branch_of_place", "common_noun", "country_pair", "place_name", "quantified", "not_a_body", "news_lead_note", "visited_place", "unconfirmed", "unsupported"]
 
 
 def common_noun(view: SentView, s: int, e: int) -> bool:
@@ -23,6 +23,20 @@ def common_noun(view: SentView, s: int, e: int) -> bool:
 
 _NUMERAL_END = re.compile(r"[一二三四五六七八九十百千零〇两]$")
 _LATIN_SHORT = re.compile(r"^[A-Za-z]{1,2}$")
+
+
+#: what a pair of countries is said of: their relations, friendship, border (中塔关系, 美墨边境)
+_BETWEEN = re.compile(r"(?:关系|友好|友谊|两国|两党|边境|边界|双边|建交|人文交流|经贸)")
+
+
+def country_pair(text: str, s: int, e: int) -> bool:
+    """[s, e) is two countries' one-character short forms said of together (中塔关系, 中越两党,
+    美墨边境): a relation between two countries, no place or body of its own."""
+    from kg.gazetteer import country_initials
+
+    initials = country_initials()
+    return e - s == 2 and text[s] in initials and text[s + 1] in initials and text[s] != text[s + 1] \
+        and _BETWEEN.match(text, e) is not None
 
 
 def place_name(name: str) -> bool:
@@ -72,7 +86,7 @@ def not_a_body(view: SentView, s: int, e: int, name: str) -> bool:
     if v.event_noun(name) or any(name.endswith(a) for a in v.agreement_types) \
             or any(name.endswith(w) for w in v.not_org):  # 北京冬奥会: the Games, no body
         return True
-    if place_name(name) or _title_inside(name) or visited_place(view.text, s, e):
+    if place_name(name) or _title_inside(name) or visited_place(view.text, s, e) or country_pair(view.text, s, e):
         return True
     if _NUMERAL_END.search(name):
         return True  # the tagger cut an ordinal: 中共十八|大, 第二|届

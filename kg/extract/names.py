@@ -13,7 +13,7 @@ import re
 
 from kg.annotate.ner import plausible_name
 from kg.vocab import strip_paren, vocab
-from kg.extract.name_checks import (common_noun, not_a_body, place_name, quantified, unconfirmed, unsupported,
+from kg.extract.name_checks import (common_noun, country_pair, not_a_body, place_name, quantified, unconfirmed, unsupported,
                                     visited_place)
 from kg.extract.organizers import affiliations, organizers
 from kg.extract.view import NAME_POS, Name, SentView, clean_name, is_org_name, org_categories
@@ -110,6 +110,9 @@ _SUBDIVISION = re.compile(r"(?:区|县|市|街道|镇|乡|村|社区|新区)$")
 #: the category of a place found by its head (kg/data/rules/place_suffixes.txt): the initiative
 #: rules leave it a place (a zone the tagger alone calls a place may still be a programme)
 _MADE = "made"
+#: a region of the country named by its direction (西部地区, 中西部地区, 东北地区): a place,
+#: although the bare direction (西部) is none (kg/data/rules/not_place.txt)
+_DIRECTION_REGION = re.compile(r"(?:东|西|南|北|中|东北|西北|西南|东南|中西|东中)部?地区")
 _COUNT = re.compile(r"[一二两三四五六七八九十百千\d]+[个座处家批]")
 
 
@@ -203,9 +206,17 @@ def _places(view: SentView) -> list[tuple[int, int]]:
     not_place = vocab().not_place
     spans = [(s, e) for s, e, label in view.lac
              if (label == "PLACE" and e - s >= 2 and view.text[s:e] not in not_place and not common_noun(view, s, e)
-                 and not _recognizer_only_place(view, s, e))
+                 and not _recognizer_only_place(view, s, e) and not country_pair(view.text, s, e))
              or (label == "ORG" and (place_name(view.text[s:e]) or visited_place(view.text, s, e)
                                      or _place_token(view, s, e, view.text[s:e])))]
+    for m in _DIRECTION_REGION.finditer(view.text):
+        k = view.token_at(m.start())
+        if k is not None and view.tokens[k][0] == m.start() and view.is_token_end(m.end()) \
+                and (k == 0 or view.tokens[k - 1][2] not in ("LOC", "ns", "ORG")) \
+                and all(m.start() <= a and b <= m.end() for a, b in spans if a < m.end() and m.start() < b):
+            spans = [x for x in spans if not (m.start() <= x[0] and x[1] <= m.end())]
+            spans.append(m.span())  # the region, not its direction (中西部/LOC 地区); not 山东|西部地区
+    spans.sort()
     out = list(spans)
     for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
         if e1 == s2 and _SUBDIVISION.search(view.text[s1:e1]) and _SUBDIVISION.search(view.text[s2:e2]):
@@ -398,7 +409,7 @@ def _organizations(view: SentView) -> list[Name]:
             continue
         start = _across_and(view, view.expand_left(k))
         start = _skip_leading(view, start, end)
-        name = clean_name(text[start:end])
+        name = clean_name(_last_title(text[start:end]))
         if not name:
             continue
         start = text.find(name, start)
@@ -415,7 +426,7 @@ def _organizations(view: SentView) -> list[Name]:
     for s, e, label in view.lac:
         if label != "ORG":
             continue
-        name = clean_name(text[s:e])
+        name = clean_name(text[s:e]).split("关于")[0]  # 《某某中央关于…的决定》: the issuer
         if not is_org_name(name) and not _unit_of_body(view, s, name):  # LAC runs on into the verb: 市发展改革委签署
             name = next((name[:i] for i in range(len(name) - 1, 1, -1) if is_org_name(name[:i])), name)
         e = s + len(name)
@@ -462,6 +473,15 @@ def _organizations(view: SentView) -> list[Name]:
 
 #: bodies one country or region keeps in another place (not "X驻联合国教科文组织代表", a post)
 _MISSION = re.compile(r"(?:使馆|领事馆|办事处|代表处|联络处|联络办|办)$")
+
+
+def _last_title(name: str) -> str:
+    """What follows the last break between two titles or quotes (《某某规则》《某某政协 -> 某某政协):
+    a name runs across no such break."""
+    for sep in ("》《", "”“", "》、《", "”、“"):
+        if sep in name:
+            name = name[name.rindex(sep) + len(sep):]
+    return name
 
 
 def _split_pair(name: str) -> list[tuple[int, int]]:
@@ -616,8 +636,8 @@ def _across_and(view: SentView, start: int) -> int:
         if left >= start - 1 or vocab().org_suffix(piece) or piece in vocab().bodies \
                 or vocab().event_noun(piece) or re.search(r"[\d届次]", piece) \
                 or _two_mentions(view, start) or view.text[max(0, left - 2):left].endswith(_TOPIC_P) \
-                or vocab().title_suffix(piece):  # 王明教授|和某大学: a title is no half of a name
-            break  # 就智慧城市建设|与某公司签署: a topic before 与, not the name's first half
+                or vocab().title_suffix(piece) or place_name(piece):  # 王明教授|和某大学: a title is no half of a name
+            break  # 某某市|与某公司签约: a place acting as a body is no half of a name either  # 就智慧城市建设|与某公司签署: a topic before 与, not the name's first half
         start = left
     return start
 
@@ -657,15 +677,23 @@ def _title_across(text: str, end: int) -> bool:
 
 
 def _skip_leading(view: SentView, start: int, end: int) -> int:
-    """Drop leading words that are not part of a name (a post title before the name)."""
+    """Drop leading words that are not part of a name: a post title before the name, an ordinal
+    of the event the body holds (第十届|某某学会年会)."""
     v = vocab()
     seg = view.text[start:end]
+    m = _ORDINAL_LEAD.match(seg)
+    if m and len(seg) - m.end() >= 4:
+        start += m.end()
+        seg = view.text[start:end]
     t = v.title_prefix(seg)
     while t and len(seg) > len(t) + 2:
         start += len(t)
         seg = view.text[start:end]
         t = v.title_prefix(seg)
     return start
+
+
+_ORDINAL_LEAD = re.compile(r"(?:\d{4}年?)?第[\d一二三四五六七八九十百]+(?:届|次|期)")
 
 
 def _drop_nested(names: list[Name]) -> list[Name]:

@@ -66,6 +66,9 @@ def split_post(view: SentView, seg: str, seg_start: int) -> Post | None:
     raw = seg[: -len(title)]
     if not raw:
         return Post(title, None)
+    back = _referred_body(view, raw)
+    if back is not None:
+        return Post(title, back, frozenset(org_categories(back)))
     short = _short_body(view, raw, seg_start, title)
     if short is not None:
         return short
@@ -103,6 +106,19 @@ def _brand(view: SentView, head: str, start: int, title: str) -> bool:
         return True
     toks = [(s, e, pos) for s, e, pos in view.tokens if start <= s < end]
     return bool(toks) and toks[0][0] == start and toks[-1][1] == end and all(pos in ("ORG", "nz") for _, _, pos in toks)
+
+
+def _referred_body(view: SentView, raw: str) -> str | None:
+    """The body a bare kind before a title refers back to (学会理事长, 公司董事长): the latest
+    body of the article so far whose name ends with that kind, when the kind is a body's suffix
+    of two or more characters (学会, 公司, 研究院) that no state or party body ends with (市委书记,
+    局长 keep their own rules)."""
+    body = view.bodies_by_tail.get(raw)
+    if body is None or body == raw:
+        return None
+    suf = next((s for s in vocab().org_suffixes if s.suffix == raw), None)
+    return body if suf is not None and len(raw) >= 2 and not suf.of_body \
+        and not suf.categories & {"GovernmentBody", "PartyBody"} else None
 
 
 def _bare_unit(head: str) -> bool:

@@ -42,6 +42,9 @@ class SentView:
     categories: dict[tuple[int, int], str] = field(default_factory=dict)
     #: (start, end, LABEL) -> what produced the mention ("lac", "ner", "lexicon", ...)
     sources: dict[tuple[int, int, str], str] = field(default_factory=dict)
+    #: the article's bodies so far by the last two or three characters of their names (学会 ->
+    #: the latest 某某学会): what a bare kind before a title refers back to (学会理事长)
+    bodies_by_tail: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, sent: Sentence) -> "SentView":
@@ -197,6 +200,8 @@ def _categories(name: str) -> set[str]:
         return set(v.bodies[core][1])
     cats: set[str] = set()
     suf = v.org_suffix(name)
+    if suf and suf.of_body:  # 教育部|高等教育司: the unit of a body is of the body's kind
+        return _categories(v.parent_body(core[:-len(suf.suffix)]))
     if suf:
         cats |= set(suf.categories)
     for w, c in v.org_words.items():
