@@ -337,3 +337,14 @@ def test_a_name_runs_across_no_break_between_two_titles(lac):
     text = "会议审议通过了《中国人民政治协商会议全国委员会大会发言工作规则》《全国政协委员读书活动工作办法》。"
     orgs = names(text, lac, "organization")
     assert not any("》" in o or "《" in o for o in orgs)
+
+
+def test_a_kind_of_facility_in_common_words_is_no_body(lac):
+    """互联网数据中心, 大会组委会, 我国|数据中心: a kind of facility, a reference, what the country
+    has; a body whose suffix names bodies only (某某研究中心, 某某协会) stays although its words
+    are common ones, and so does a centre with a proper name in it."""
+    text = ("我国数据中心机架规模持续增长，第三方互联网数据中心和备份存储类数据中心加快建设。"
+            "大会组委会表示，公众健康研究中心与中国联通呼和浩特云数据中心将共同参与。")
+    orgs = names(text, lac, "organization")
+    assert not {"互联网数据中心", "第三方互联网数据中心", "备份存储类数据中心", "大会组委会", "国数据中心", "数据中心"} & orgs
+    assert {"公众健康研究中心", "中国联通呼和浩特云数据中心"} <= orgs

@@ -369,12 +369,45 @@ def _generic(view: SentView, n: Name) -> bool:
     """A reference to bodies of a kind, not a name: a quantifier first (多家政府, 当地政府), or
     one short common noun joined by 和/与/及 to a bare kind of body (党和政府, 车间和实验室; not
     文化和旅游部, 农业与农村委员会)."""
-    if quantified(n.text):
+    if quantified(n.text) or _ours(view, n) or _described(view, n):
         return True
     m = re.fullmatch(r"([\u4e00-\u9fff]{1,2})[和与及]([\u4e00-\u9fff]{1,3})", n.text)
     k = view.token_at(n.start)
     return bool(m) and k is not None and view.tokens[k][:2] == (n.start, n.start + len(m.group(1))) \
         and view.tokens[k][2] in ("n", "vn") and (len(m.group(2)) <= 2 or any(s.suffix == m.group(2) for s in vocab().org_suffixes))
+
+
+def _ours(view: SentView, n: Name) -> bool:
+    """"我国|数据中心", "我省|一体化大数据中心": what the speaker's country or province has of a
+    kind, no one body (我 stood before the name's 国/省/市)."""
+    return n.start > 0 and view.text[n.start - 1] == "我" and n.text[0] in "国省市区县"
+
+
+#: tokens that make a name more than a description of a kind of body
+_PROPER = {"ORG", "LOC", "PER", "nz", "nt", "nw", "ns", "nr", "j", "x", "m"}
+
+
+#: suffixes that also name a facility or a body's part (a centre, headquarters, incubator, an
+#: event's committee): after common words only they describe a kind, not one body
+_FACILITY_SUFFIXES = {"中心", "总部", "孵化器", "组委会"}
+
+
+def _described(view: SentView, n: Name) -> bool:
+    """A body name made of common words only and ending with a facility's suffix (互联网/n
+    数据中心/n, 备份/vn 存储/n 类/n 数据中心/n, 大会/n 组委会/n), unknown to the table of bodies and the
+    gazetteers: a kind of facility or a reference, no name (公众/n 环境/n 研究中心/n and 某某/n
+    协会/n stay: their suffix names bodies only). Quoted names stay."""
+    from kg.gazetteer import brands, orgs
+
+    v = vocab()
+    core = strip_paren(n.text)
+    if core in v.bodies or n.text in orgs() or n.text in brands() or _quoted(view.text, n.start, n.end):
+        return False
+    suf = v.org_suffix(n.text)
+    if suf is None or suf.suffix not in _FACILITY_SUFFIXES or org_categories(n.text) & {"GovernmentBody", "PartyBody"}:
+        return False
+    toks = [pos for a, b, pos in view.tokens if n.start <= a < n.end]
+    return bool(toks) and not any(pos in _PROPER for pos in toks) and not any(ch.isascii() and ch.isalnum() for ch in n.text)
 
 
 def _place_token(view: SentView, s: int, e: int, name: str) -> bool:
