@@ -356,3 +356,19 @@ def test_attending_this_summit_means_the_summit_last_held(lac):
 def test_who_presents_at_a_press_conference_speaks(lac):
     doc = run("近日，国家数据局在北京举办新闻发布会，局长刘烈宏介绍有关情况，并答记者问。", lac, "2024-06-10")
     assert any(agent == "刘烈宏" and role == "speaker" for _, agent, role in roles(doc))
+
+
+def test_a_joint_event_whose_second_half_holds_a_verb_is_one_event(lac):
+    """"A推进大会暨重大项目集中签约活动今天举行": one event across 暨, dated by 今天, although a verb
+    (签约) stands inside its second half."""
+    doc = run("安徽省数据要素市场建设推进大会暨重大项目集中签约活动今天举行。", lac, "2024-03-08")
+    e = events(doc)["安徽省数据要素市场建设推进大会暨重大项目集中签约活动"]
+    assert e.date == "2024-03-08"
+
+
+def test_the_same_day_is_the_day_just_stated(lac):
+    """"当天" after "12日…" is the 12th, not the day of the article's first event."""
+    doc = run("6月10日，第三届智慧交通峰会在广州开幕。12日上午，省政府常务会议在广州召开。"
+              "当天，市政府与某某科技公司战略合作签约仪式在广州举行。", lac, "2024-06-12")
+    e = next(v for n, v in events(doc).items() if n.endswith("签约仪式"))
+    assert e.date == "2024-06-12"

@@ -215,7 +215,7 @@ class _Article:
         ev = view.evidence
         date = self.date(view)
         if date is None and _SAME_DAY.search(view.text):
-            date = self.main_date or self.last_date
+            date = self.last_date or self.main_date  # the day just stated: "11日…。当天，…"
         parents = dict(part_of_event(view, evs))
         for s, e, _ in visited_venues(view.text):  # "欢迎莅临X参会": the article's event is at X
             if self.main and not any(x.name for x in evs):

@@ -107,8 +107,10 @@ def _mention(view: SentView, m: re.Match, out: list, taken: list) -> EventMentio
     start = end - len(name)
     if any(a <= start and end <= b for a, b in taken):
         return None
-    if start and text[start - 1] == "暨" and out and out[-1].end == start - 1:
-        prev = out.pop()  # A发布会暨B论坛 is one event
+    joined = text.rfind("暨", 0, start)
+    if joined >= 0 and out and out[-1].end == joined and start - joined <= 16 \
+            and not re.search(r"[，,。；;：:、“”]", text[joined:start]):
+        prev = out.pop()  # A发布会暨B论坛 is one event, so is A大会暨重大项目集中签约活动
         taken.pop()
         start, name = prev.start, text[prev.start:end]
     lead = None if as_object else re.match(_LEAD_VERBS, name)
