@@ -187,3 +187,16 @@ def test_a_bare_kind_before_a_title_refers_back_to_the_body_named_before(lac):
                    "协会秘书长李红梅主持。", lac)
     assert ("王立新", "理事长", "中国化学会") in got and ("王立新", "副校长", "南开大学") in got
     assert [org for person, _, org in got if person == "李红梅"] == [None]
+
+
+def test_a_bare_kind_refers_to_the_article_s_own_body_not_one_named_in_passing(lac):
+    """The article is about 中国化学会; 中国数学会 is named in passing: 学会秘书长 is the first's."""
+    got = posts_of("中国化学会年会在杭州开幕。中国数学会理事长赵明远等出席。学会秘书长李红梅研究员主持开幕式。", lac)
+    assert ("李红梅", "秘书长", "中国化学会") in got
+
+
+def test_a_bare_kind_refers_to_the_body_that_names_the_event(lac):
+    """"某某学会|青年科学家论坛在…开幕": the society is named only inside its event's name, yet
+    学会秘书长 right after is its post."""
+    got = posts_of("中国化学会青年化学家论坛在杭州开幕。学会秘书长李红梅研究员主持开幕式。", lac)
+    assert ("李红梅", "秘书长", "中国化学会") in got

@@ -21,7 +21,7 @@ from kg.extract.numbers import find_numbers
 from kg.extract.posts import byline_posts, find_posts
 from kg.extract.post_titles import title_categories
 from kg.extract.srl import srl_agreements, srl_roles
-from kg.extract.view import Name, SentView, org_categories
+from kg.extract.view import Name, SentView, is_org_name, org_categories
 from kg.vocab import vocab
 
 __all__ = ["extract"]
@@ -70,6 +70,9 @@ class _Article:
         self.signing = SigningContext()
         self.signing.known = {n.text for v in self.views for n in v.names if n.kind == "organization"}
         self.org_tails: dict[str, str] = {}  # last 2 or 3 characters -> latest organization so named
+        #: last 2 or 3 characters -> the first organization so named: the article's own 学会 or 公司
+        #: a bare kind before a title refers to (学会秘书长), not a society named in passing
+        self.first_org_tails: dict[str, str] = {}
         self.last_held: str | None = None  # the latest event said to be held ("会上" refers to it)
         self.placed: set[str] = set()  # events given a place by a sentence
         self.prev_held: str | None = None  # the event the sentence before says is held
@@ -189,6 +192,7 @@ class _Article:
                 for k in (2, 3):  # what topic() looks up: one dict, not a scan of every body so far
                     if len(n.text) > k:
                         self.org_tails[n.text[-k:]] = n.text
+                        self.first_org_tails.setdefault(n.text[-k:], n.text)
                 parent = parent_org(n.text)
                 self.entity("organization", n.text, ev, categories=org_categories(n.text, parent) or n.categories,
                             part_of=parent)
@@ -196,7 +200,12 @@ class _Article:
                     self.entity("organization", parent, ev, categories=org_categories(parent))
             elif not (n.kind == "place" and _inside(n, inside)):
                 self.entity(n.kind, n.text, ev)
-        view.bodies_by_tail = self.org_tails
+        for e in evs:  # 某某学会|数学促进企业创新发展论坛: the body that holds the event is named too
+            host = next((e.name[:i] for i in range(len(e.name) - 2, 3, -1) if is_org_name(e.name[:i])), None) if e.name else None
+            for k in (2, 3):
+                if host and len(host) > k:
+                    self.first_org_tails.setdefault(host[-k:], host)
+        view.bodies_by_tail = self.first_org_tails
         posts, orgs = find_posts(view, self.topic(view, evs))
         self.facts.posts.extend(posts)
         for org_text, name, title in orgs:

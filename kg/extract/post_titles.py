@@ -109,8 +109,8 @@ def _brand(view: SentView, head: str, start: int, title: str) -> bool:
 
 
 def _referred_body(view: SentView, raw: str) -> str | None:
-    """The body a bare kind before a title refers back to (学会理事长, 公司董事长): the latest
-    body of the article so far whose name ends with that kind, when the kind is a body's suffix
+    """The body a bare kind before a title refers back to (学会理事长, 公司董事长): the first
+    body of the article so far whose name ends with that kind (its own, not one named in passing), when the kind is a body's suffix
     of two or more characters (学会, 公司, 研究院) that no state or party body ends with (市委书记,
     局长 keep their own rules)."""
     body = view.bodies_by_tail.get(raw)

@@ -43,7 +43,7 @@ class SentView:
     #: (start, end, LABEL) -> what produced the mention ("lac", "ner", "lexicon", ...)
     sources: dict[tuple[int, int, str], str] = field(default_factory=dict)
     #: the article's bodies so far by the last two or three characters of their names (学会 ->
-    #: the latest 某某学会): what a bare kind before a title refers back to (学会理事长)
+    #: the first 某某学会 it names): what a bare kind before a title refers back to (学会理事长)
     bodies_by_tail: dict[str, str] = field(default_factory=dict)
 
     @classmethod
