@@ -200,3 +200,13 @@ def test_a_bare_kind_refers_to_the_body_that_names_the_event(lac):
     学会秘书长 right after is its post."""
     got = posts_of("中国化学会青年化学家论坛在杭州开幕。学会秘书长李红梅研究员主持开幕式。", lac)
     assert ("李红梅", "秘书长", "中国化学会") in got
+
+
+def test_a_title_after_a_body_and_de_is_in_that_body(lac):
+    """"来自某某中心的专家代表王立新": the representative's post is in that centre; a title with
+    no body before it (学生代表) keeps none."""
+    got = posts_of("会上，来自浙江省数据管理中心的专家代表王立新、杭州城市大脑有限公司的企业代表李红梅、"
+                   "学生代表赵明远上台发言。", lac)
+    assert ("王立新", "专家代表", "浙江省数据管理中心") in got
+    assert ("李红梅", "企业代表", "杭州城市大脑有限公司") in got
+    assert ("赵明远", "学生代表", None) in got

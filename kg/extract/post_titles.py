@@ -69,6 +69,10 @@ def split_post(view: SentView, seg: str, seg_start: int) -> Post | None:
     back = _referred_body(view, raw)
     if back is not None:
         return Post(title, back, frozenset(org_categories(back)))
+    of = _body_of(view, raw, seg_start)
+    if of is not None:  # 某某中心的|专家|代表: the title with its kind, in that body
+        body, kind = of
+        return Post(kind + title, body.text, frozenset(body.categories))
     short = _short_body(view, raw, seg_start, title)
     if short is not None:
         return short
@@ -106,6 +110,19 @@ def _brand(view: SentView, head: str, start: int, title: str) -> bool:
         return True
     toks = [(s, e, pos) for s, e, pos in view.tokens if start <= s < end]
     return bool(toks) and toks[0][0] == start and toks[-1][1] == end and all(pos in ("ORG", "nz") for _, _, pos in toks)
+
+
+def _body_of(view: SentView, raw: str, start: int) -> tuple[Name, str] | None:
+    """"(来自)某某中心的|专家|代表": the body named right before 的, when the sentence names it as a
+    body, and the kind of the title between 的 and the title (专家, or "")."""
+    cut = raw.rfind("的")
+    kind = raw[cut + 1:]
+    if cut < 2 or len(kind) > 6 or not re.fullmatch(r"[\u4e00-\u9fff]*", kind):
+        return None
+    end = start + cut
+    lead = re.match(r"(?:来自|代表)?", raw).end()
+    body = next((n for n in view.names_of("organization") if n.end == end and n.start >= start + lead), None)
+    return (body, kind) if body is not None else None
 
 
 def _referred_body(view: SentView, raw: str) -> str | None:
