@@ -348,3 +348,10 @@ def test_a_kind_of_facility_in_common_words_is_no_body(lac):
     orgs = names(text, lac, "organization")
     assert not {"互联网数据中心", "第三方互联网数据中心", "备份存储类数据中心", "大会组委会", "国数据中心", "数据中心"} & orgs
     assert {"公众健康研究中心", "中国联通呼和浩特云数据中心"} <= orgs
+
+
+def test_a_natural_region_named_after_a_place_is_one_place(lac):
+    """华北平原, 四川盆地, 长江流域: the region is the place named; the province or the river it
+    starts with is no separate mention."""
+    places = names("华北平原地势平坦，长江流域和四川盆地降雨偏多。", lac, "place")
+    assert {"华北平原", "长江流域", "四川盆地"} <= places and not {"华北", "四川"} & places

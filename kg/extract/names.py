@@ -12,6 +12,7 @@ import functools
 import re
 
 from kg.annotate.ner import plausible_name
+from kg.home import NATURAL
 from kg.vocab import strip_paren, vocab
 from kg.extract.name_checks import (common_noun, country_pair, not_a_body, place_name, quantified, unconfirmed, unsupported,
                                     visited_place)
@@ -53,6 +54,8 @@ def find_names(view: SentView) -> None:
     for s, e in _places(view):
         if any(a <= s and e <= b and (a, b) != (s, e) for a, b in made) and _cut_piece(view, s, e):
             continue  # 甲乙国际医疗|旅游先行区: a piece of a site's name the tagger cut, no place
+        if any(a == s and e < b and view.text[a:b].endswith(NATURAL) for a, b in made):
+            continue  # 四川|盆地: the basin is named, not the province
         if not any(n.start < e and s < n.end for n in view.names if n.kind != "place") \
                 and not view.name_at(s, e, "place") \
                 and not _quoted(view.text, s, e) and not any(a <= s and e <= b for a, b, _ in venues):
