@@ -355,3 +355,11 @@ def test_a_natural_region_named_after_a_place_is_one_place(lac):
     starts with is no separate mention."""
     places = names("华北平原地势平坦，长江流域和四川盆地降雨偏多。", lac, "place")
     assert {"华北平原", "长江流域", "四川盆地"} <= places and not {"华北", "四川"} & places
+
+
+def test_a_list_of_companies_keeps_every_name(lac):
+    """"云从科技、依图科技、第四范式、小马智行等企业": a name the tagger half names (依图/ORG 科技) and one
+    it does not name at all, among names, are companies too; a list of kinds stays none."""
+    orgs = names("大会吸引了云从科技、依图科技、第四范式、小马智行等企业参展。政府、企业、高校等单位参加。", lac, "organization")
+    assert {"云从科技", "依图科技", "第四范式", "小马智行"} <= orgs
+    assert not {"政府", "企业", "高校"} & orgs

@@ -600,19 +600,29 @@ def _listed_bodies(view: SentView) -> list[tuple[int, int, set[str]]]:
         cat = _LIST_KINDS[m.group(2)]
         if covered is None:  # characters the backend names: made only for a sentence with a list
             covered = {i for a, b, label in view.lac if label in ("PERSON", "ORG", "PLACE") for i in range(a, b)}
-        named = []
+        named, others = [], []
         for item in items:
             if not item:
                 break
             s, e = item[0][0], item[-1][1]
             name = text[s:e]
             if 2 <= len(name) <= 15 and name not in not_org and not _quoted(text, s, e) and not place_name(name) \
-                    and not common_noun(view, s, e) and (set(range(s, e)) <= covered or name in brands()
-                                                         or name in orgs() or is_org_name(name)):
-                named.append((s, e, {cat} if cat else set()))
+                    and not common_noun(view, s, e):
+                if set(range(s, e)) <= covered or name in brands() or name in orgs() or is_org_name(name) \
+                        or _named_at_start(view, s, e):
+                    named.append((s, e, {cat} if cat else set()))
+                elif 3 <= len(name) <= 10:
+                    others.append((s, e, {cat} if cat else set()))
         if 2 * len(named) > len(items):  # a list of names, not of kinds (养老、托幼、学校等机构)
             out.extend(named)
+            if len(named) >= 2 and 3 * len(named) >= 2 * len(items):
+                out.extend(others)  # 甲科技、乙智能、第四范式等企业: one more name among names
     return out
+
+
+def _named_at_start(view: SentView, s: int, e: int) -> bool:
+    """A backend name starts the item and covers half of it or more (依图/ORG 科技/n)."""
+    return any(a == s and b <= e and 2 * (b - a) >= e - s for a, b, label in view.lac if label == "ORG")
 
 
 def _kinds_joined(view: SentView, s: int, e: int, start: int) -> bool:
