@@ -277,3 +277,12 @@ def test_planning_and_building_is_a_verb_not_a_plan(lac):
     found = inits(run("王明前往滨江智慧物流先行区，调研先行区规划建设情况。", lac))
     assert not any(n.endswith("规划") for n in found)
     assert "《滨江新区发展规划》" in inits(run("市政府印发《滨江新区发展规划》。", lac))
+
+
+def test_things_of_a_kind_counted_are_no_initiative(lac):
+    """"一套智慧能源管理系统", "一系列行动", "上百台大型工程机械": a count of things of a kind names
+    none; a count-named initiative in quotes (“两个确立”) stays."""
+    doc = run("园区建成一套智慧能源管理系统，推出一系列行动，上百台大型工程机械开进工地。会议强调坚持“两个确立”。", lac)
+    names = {e.name for (k, _), e in doc.entities.items() if k == "initiative"}
+    assert not any(n.startswith(("一套", "一系列", "上百台")) for n in names)
+    assert any("两个确立" in n for n in names)

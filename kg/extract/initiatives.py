@@ -195,6 +195,11 @@ _EDITION = re.compile(r"[（(](?:19|20)\d{2}[）)]")
 _VENUE = re.compile(r"(?:会议|会展|展览|体育|文化|活动|会务|博览|购物|商业|商务|市|城)中心$")  # a venue or a place
 
 
+#: a count of things before a kind (两个技术示范中心, 一系列行动, 上百台…): what is counted has no
+#: name of its own; a count-named initiative (三大平台, “两个确立”) is no such count
+_COUNTED_THINGS = re.compile(r"(?:[\d一二两三四五六七八九十百千万余多几数上近]+)(?:个|项|座|批|种|条|类|张|套|台|系列|家|所|支)")
+
+
 def _good_name(name: str, head: str) -> bool:
     bare = name.replace("“", "").replace("”", "")
     if len(name) < len(head) + 2 or _NOT_NAME.search(bare if "“" not in name else re.sub("“[^”]*”", "", name)):
@@ -203,8 +208,8 @@ def _good_name(name: str, head: str) -> bool:
         return False  # “…建设宜居宜业宜游的优质生活圈”: a quoted sentence, not a name
     if len(bare) < 5 and "“" not in name and head not in SHORT_HEADS:
         return False
-    if re.match(r"一[个项座批种条类张]", bare):
-        return False  # 一项国家重要战略工程: one of a kind, not its name
+    if re.match(r"一[个项座批种条类张]", bare) or _COUNTED_THINGS.match(name):
+        return False  # 一项国家重要战略工程, 一套…管理系统, 上百台大型工程: things of a kind counted, no name
     body = name[: -len(head)]
     if body in _GENERIC_HEAD or re.fullmatch(r"[\u4e00-\u9fff]", body) or GENERIC_BODY.fullmatch(body):
         return False  # 重大国家战略, 知名电商平台: only generic modifiers before the head
