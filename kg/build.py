@@ -357,12 +357,12 @@ def _finish(stage, out, done, errors, options, clock, files, names, corrections=
     with _storing(store_child, stage, merged, metadata_nq, previous, index) as storing, \
             _validation(stage, merged, options, previous) as validation:
         if validation is None:
-            write(merged, "trig", stage / "graph.trig")
+            write(merged, "trig", stage / "graph.trig", previous, pieces=True)
         serialize(read_quads(nquads=metadata_nq), "trig", stage / "metadata.trig", names)
         timings["merge"] = tick() - t
         with _indexing(stage, merged, metadata_nq, index is False) as indexing:
             t = tick()
-            write(merged, "ttl", stage / "graph.ttl")
+            write(merged, "ttl", stage / "graph.ttl", previous, pieces=True)
             timings["index"] = tick() - t
             t = tick()
             stored = storing.result()
@@ -539,8 +539,8 @@ def _validation(stage: Path, merged, options: BuildOptions, previous: Path | Non
 
 def _trig_and_validate(stage: Path, merged, shapes, engine: str, previous: Path | None):
     """graph.trig written from ``merged`` (kg.stream.Merged), then validate_into it."""
-    write(merged, "trig", stage / "graph.trig")
-    return validate_into(stage, stage / "graph.trig", shapes, engine, previous)
+    write(merged, "trig", stage / "graph.trig", previous, pieces=True)
+    return validate_into(stage, stage / "graph.trig", shapes, engine, previous, merged)
 
 
 def _wait_for(future, what: str):
@@ -566,16 +566,19 @@ def _wait(validation) -> tuple[bool, int, float, dict]:
 
 
 def validate_into(stage: Path, data: Path, shapes=None, engine: str = "auto",
-                  previous: Path | None = None) -> tuple[bool, int, float, dict]:
+                  previous: Path | None = None, merged=None) -> tuple[bool, int, float, dict]:
     """Validate ``data``, write ``stage``/report.ttl and report.txt and the cache a re-run
     starts from (``stage``/validation, kg/validate_incremental.py): only the focus nodes whose
     data changed since the ``previous`` generation are validated again, the report is the one
-    a full validation gives. Returns (conforms, violations, seconds, how it was validated)."""
+    a full validation gives. ``merged`` (kg.stream.Merged): the sorted quads ``data`` was
+    written from, whose lines the incremental way reads. Returns (conforms, violations,
+    seconds, how it was validated)."""
     from .validate_incremental import validate_build
 
     t = time.perf_counter()
     cache = None if previous is None else Path(previous) / "validation"
-    report, how = validate_build(data, stage / "validation", cache, shapes, engine, run=validate_graph)
+    report, how = validate_build(data, stage / "validation", cache, shapes, engine, run=validate_graph,
+                                 merged=merged)
     write_atomic(stage / "report.ttl", report.graph.serialize(format="turtle"))
     write_atomic(stage / "report.txt", report.text("both"))
     return bool(report.conforms), report.count("Violation"), time.perf_counter() - t, how

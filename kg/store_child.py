@@ -29,7 +29,7 @@ def main() -> None:
     die_with_parent(int(sys.argv[1]))
     import pyoxigraph  # noqa: F401 - imported while the parent builds the documents
 
-    from . import search_update, store  # noqa: F401
+    from . import ns, search_graph, search_update, store  # noqa: F401 - ns: rdflib, ~0.2 s
 
     line = sys.stdin.readline()
     if not line:  # the parent stopped before it had a task

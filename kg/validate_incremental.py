@@ -280,14 +280,23 @@ class Data:
     subclass: bool  # the data has rdfs:subClassOf statements of its own
 
 
-def read_data(path: Path) -> Data:
+def read_data(path: Path, merged=None) -> Data:
+    """The data of the RDF file ``path``; or, given ``merged`` (kg.stream.Merged: the sorted
+    quads ``path`` was written from) whose quads are all in named graphs, its triples cut from
+    merged's lines (the same N-Triples text, without parsing either file)."""
     import pyoxigraph as ox
 
-    fmt = getattr(ox.RdfFormat, _v.OX_FORMATS[Path(path).suffix.lower()])
-    text = ox.serialize((q.triple for q in ox.parse(path=str(path), format=fmt)),
-                        format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-    lines = set(text.split("\n"))
-    lines.discard("")
+    if merged is not None and merged.named:
+        from .stream import _triples
+
+        lines = {f"{t} ." for t in _triples(merged)}
+        text = "".join(f"{line}\n" for line in sorted(lines))
+    else:
+        fmt = getattr(ox.RdfFormat, _v.OX_FORMATS[Path(path).suffix.lower()])
+        text = ox.serialize((q.triple for q in ox.parse(path=str(path), format=fmt)),
+                            format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        lines = set(text.split("\n"))
+        lines.discard("")
     blank = "_:" in text and any(x.startswith("_:") or x.split(" ", 2)[2].startswith("_:") for x in lines)
     return Data(text, lines, blank, SUBCLASS in text)
 
@@ -534,12 +543,13 @@ def read_cache(folder: Path) -> tuple[set[str], dict] | None:
 
 
 def validate_build(data: Path, cache: Path, previous: Path | None = None, shapes=None,
-                   engine: str = "auto", run=None) -> tuple:
+                   engine: str = "auto", run=None, merged=None) -> tuple:
     """Validate a build's ``data`` (graph.trig) and write ``cache``; with the ``previous``
     build's cache, validate only what changed (see the module's docstring). Returns the
     report (as kg.validate.validate gives it) and what was done: {"mode": "full" or
     "incremental", "why": the reason for a full one, counts of what was validated again}.
-    ``run`` is the validation function (default kg.validate.validate)."""
+    ``run`` is the validation function (default kg.validate.validate); ``merged``
+    (kg.stream.Merged), the sorted quads ``data`` was written from, read instead of it."""
     from . import validate_turbo
 
     run = run or _v.validate
@@ -552,7 +562,7 @@ def validate_build(data: Path, cache: Path, previous: Path | None = None, shapes
     else:
         sh = stable_shapes(shapes)
         found_reads = reads(sh)
-    data_info = read_data(Path(data))
+    data_info = read_data(Path(data), merged)
     old = read_cache(Path(previous)) if meta is not None else None
     why = _why_full(old, found_reads, data_info, meta)
     if why is None:
