@@ -48,6 +48,7 @@ from .extract import extract
 from .link import link
 from .map import SHARED_GRAPH, document_dataset, metadata_graph
 from .read import iter_sources, read_file
+from .corpus import write_summaries
 from .corrections import find as find_corrections
 from .remerge import merge_resolved
 from .resolve import resolve
@@ -58,6 +59,8 @@ from .validate import validate as validate_graph
 STAGES = ("read", "annotate", "extract", "link", "map", "write")
 #: the merged quads, sorted and distinct (kg/stream.py): kept, a re-run updates the store from them
 GRAPH_NQ = store_child.GRAPH_NQ
+#: what a shard gives the resolution, per shard (kg.corpus): a re-run reads only changed shards
+SUMMARIES = "resolved/corpus.json"
 
 
 def _default_workers() -> int:
@@ -339,8 +342,10 @@ def _finish(stage, out, done, errors, options, clock, files, names, corrections=
     t = tick()
     shards = [stage / "shards" / f"{o.id}.nq" for o in done]
     # one IRI per real person or body across the documents, researchers' corrections applied
-    resolution = resolve(shards, corrections=corrections)
+    resolution = resolve(shards, corrections=corrections,
+                         summaries=None if previous is None else Path(previous) / SUMMARIES)
     resolution.write_report(stage / "resolution.json")
+    write_summaries(resolution.corpus, stage / SUMMARIES)
     # sorted, on disk; what did not change since ``previous`` is not rewritten again
     merged = merge_resolved(shards, resolution, stage / GRAPH_NQ, names, previous)
     del resolution  # what it knows of every entity is not needed any more

@@ -181,15 +181,29 @@ def write(merged: Merged, fmt: str, output: Path, previous: Path | None = None, 
 
 def _sorted_lines(merged: Merged, named: bool, triples: Path):
     """The lines of ``merged`` (``named``: its N-Quads) or the sorted, distinct N-Triples of
-    their union, each with its newline: sorted in memory when they are few, else in
-    ``triples`` (kg.stream.sort_lines) and read from there."""
+    their union (without " ."), without newlines: in memory when they are few, else sorted
+    in ``triples`` (kg.stream.sort_lines) and read from there."""
     if named:
         with open(merged.path, encoding="utf-8", newline="\n") as f:
-            yield from f
+            if merged.quads <= CHUNK:
+                yield from f.read().split("\n")[:-1]
+            else:
+                yield from (line[:-1] for line in f)
         return
     if merged.quads <= CHUNK:
-        yield from (f"{line} .\n" for line in sorted(set(_triples(merged))))
+        yield from union_triples(merged)
         return
     sort_lines(_triples(merged), triples, lambda line: line + " .\n")
     with open(triples, encoding="utf-8", newline="\n") as f:
-        yield from f
+        yield from (line[:-3] for line in f)
+
+
+def union_triples(merged: Merged) -> list[str]:
+    """The sorted, distinct triples of the union of the graphs of ``merged`` (N-Triples
+    without " ."), in memory: the quads' lines cut when all are in named graphs."""
+    if not merged.named:
+        return sorted(set(_triples(merged)))
+    with open(merged.path, encoding="utf-8", newline="\n") as f:
+        lines = f.read().split("\n")
+    lines.pop()  # after the last newline
+    return sorted({line[:line.rindex(" <")] for line in lines})

@@ -287,10 +287,10 @@ def read_data(path: Path, merged=None) -> Data:
     import pyoxigraph as ox
 
     if merged is not None and merged.named:
-        from .stream import _triples
+        from .stream import union_triples
 
-        lines = {f"{t} ." for t in _triples(merged)}
-        text = "".join(f"{line}\n" for line in sorted(lines))
+        ordered = [f"{t} ." for t in union_triples(merged)]
+        lines, text = set(ordered), "\n".join(ordered) + "\n" if ordered else ""
     else:
         fmt = getattr(ox.RdfFormat, _v.OX_FORMATS[Path(path).suffix.lower()])
         text = ox.serialize((q.triple for q in ox.parse(path=str(path), format=fmt)),
