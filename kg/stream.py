@@ -198,12 +198,15 @@ def _sorted_lines(merged: Merged, named: bool, triples: Path):
         yield from (line[:-3] for line in f)
 
 
-def union_triples(merged: Merged) -> list[str]:
-    """The sorted, distinct triples of the union of the graphs of ``merged`` (N-Triples
-    without " ."), in memory: the quads' lines cut when all are in named graphs."""
+def union_triples(merged: Merged, ordered: bool = True) -> list[str] | set[str]:
+    """The sorted (``ordered``; else a set), distinct triples of the union of the graphs of
+    ``merged`` (N-Triples without " ."), in memory: the quads' lines cut when all are in
+    named graphs."""
     if not merged.named:
-        return sorted(set(_triples(merged)))
-    with open(merged.path, encoding="utf-8", newline="\n") as f:
-        lines = f.read().split("\n")
-    lines.pop()  # after the last newline
-    return sorted({line[:line.rindex(" <")] for line in lines})
+        found = set(_triples(merged))
+    else:
+        with open(merged.path, encoding="utf-8", newline="\n") as f:
+            lines = f.read().split("\n")
+        lines.pop()  # after the last newline
+        found = {line[:line.rindex(" <")] for line in lines}
+    return sorted(found) if ordered else found

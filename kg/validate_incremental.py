@@ -289,8 +289,8 @@ def read_data(path: Path, merged=None) -> Data:
     if merged is not None and merged.named:
         from .stream import union_triples
 
-        ordered = [f"{t} ." for t in union_triples(merged)]
-        lines, text = set(ordered), "\n".join(ordered) + "\n" if ordered else ""
+        lines = {f"{t} ." for t in union_triples(merged, ordered=False)}
+        text = "\n".join(lines) + "\n" if lines else ""
     else:
         fmt = getattr(ox.RdfFormat, _v.OX_FORMATS[Path(path).suffix.lower()])
         text = ox.serialize((q.triple for q in ox.parse(path=str(path), format=fmt)),
@@ -598,8 +598,8 @@ def _incremental(data: Data, old, sh: Graph, engine: str, found_reads, run):
     focus = affected(store, changed, found_reads)
     triples, subjects = footprint(store, focus, found_reads)
     targeted = focus_shapes(sh, store, focus)
+    total = int(next(iter(store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")))[0].value)
     del store
-    total = len({x.split(" ", 1)[0] for x in data.lines})
     if subjects > MAX_SHARE * max(1, total):
         return None, {"why": f"{subjects} of {total} subjects to validate"}
     entries = {f: e for f, e in cached.items() if f not in focus}
