@@ -49,7 +49,7 @@ def store_into(stage: Path, nquads: Path, metadata: bytes, previous: Path | None
     previous build's index when the store was, kg.search_update). Returns how (``store``:
     loaded or updated; ``search``: written or updated), the seconds of each (``seconds``,
     ``index``) and the rows of the counting queries of stats.json (``counts``)."""
-    from .store import load_store, open_store, read_quads, update_store
+    from .store import load_store, open_store, read_quads, update_store, write_atomic
 
     t = time.perf_counter()
     quads = read_quads(nquads=metadata)
@@ -62,8 +62,25 @@ def store_into(stage: Path, nquads: Path, metadata: bytes, previous: Path | None
         t = time.perf_counter()
         out["search"] = _index(store, stage, previous, diff if index == "update" else None, quads)
         out["index"] = time.perf_counter() - t
-    out["counts"] = store_counts(store)
+    old = None if diff is None else _read_counts(Path(previous) / COUNTS)
+    if old is not None:
+        out["counts"] = updated_counts(store, old, diff, quads, Path(previous) / "metadata.trig")
+    else:
+        out["counts"] = store_counts(store)
+    write_atomic(stage / COUNTS, json.dumps(out["counts"], ensure_ascii=False) + "\n")
     return out
+
+
+#: the rows of the counting queries of a build (store_counts), kept for its re-run
+COUNTS = "counts.json"
+
+
+def _read_counts(path: Path) -> dict | None:
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) and {"per_graph", "classes", "triples"} <= set(found) else None
 
 
 def _index(store, stage: Path, previous: Path | None, diff, quads) -> str:
@@ -109,6 +126,46 @@ WHERE { { GRAPH ?g { ?s a ?c } } UNION { GRAPH ?g { ?s <http://www.w3.org/ns/pro
 GROUP BY ?g ?c"""
 _CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
 _TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+
+
+def updated_counts(store, old: dict, diff, metadata, old_metadata: Path) -> dict:
+    """store_counts of ``store``, updated from the ``old`` ones of the store it was updated
+    from by ``diff`` (kg.store.Diff) and the build metadata (the quads ``metadata`` replaced
+    those of the file ``old_metadata``): the rows of the graphs whose counts can have changed
+    (a quad added or removed there, or a type of a node it derives from a sentence) counted
+    again, the others kept; the classes counted again (one cheap query); the triples as
+    before plus those now present and minus those now absent."""
+    from pyoxigraph import NamedNode, RdfFormat, parse
+
+    from .store import query
+
+    added = list(parse("".join(diff.added).encode("utf-8"), format=RdfFormat.N_QUADS)) + list(metadata)
+    removed = list(parse("".join(diff.removed).encode("utf-8"), format=RdfFormat.N_QUADS))
+    if old_metadata.is_file():
+        removed += list(parse(path=str(old_metadata), format=RdfFormat.TRIG))
+    graphs = {q.graph_name for q in added + removed}
+    kind = NamedNode(_TYPE)
+    typed = {q.subject for q in added + removed if q.predicate == kind}
+    derived = NamedNode(_DERIVED)
+    for s in typed:  # the graphs that count a node whose types changed
+        graphs |= {q.graph_name for q in store.quads_for_pattern(s, derived, None, None)}
+    names = {g.value for g in graphs if isinstance(g, NamedNode)}
+    rows = [r for r in old["per_graph"] if r[0] not in names]
+    if names:
+        values = "VALUES ?g { " + " ".join(f"<{g}>" for g in sorted(names)) + " }"
+        rows += query(store, _PER_GRAPH_CLASS.replace("WHERE { ", "WHERE { " + values + " ", 1)).rows
+    delta = {}
+    for q, step in [(q, 1) for q in added] + [(q, -1) for q in removed]:
+        t = (q.subject, q.predicate, q.object)
+        delta[t] = delta.get(t, 0) + step
+    triples = old["triples"]
+    for (s, p, o), step in delta.items():
+        now = sum(1 for _ in store.quads_for_pattern(s, p, o, None))
+        triples += (now > 0) - (now - step > 0)  # present now, present before
+    return {"per_graph": rows, "classes": query(store, _CLASSES).rows, "triples": triples}
+
+
+_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def store_counts(store) -> dict:
