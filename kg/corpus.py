@@ -65,6 +65,16 @@ class Corpus:
     summaries: dict[str, dict] = field(default_factory=dict, repr=False)  # name:SHA-256 -> summary
 
     _labels: dict = field(default_factory=dict, repr=False)
+    _folders: dict = field(default_factory=dict, repr=False)
+
+    def real(self, path) -> str:
+        """The resolved path of a shard, as ``shards`` and ``digests`` know it (each folder
+        resolved once: the shards of a build share one)."""
+        path = Path(path)
+        folder = self._folders.get(path.parent)
+        if folder is None:
+            folder = self._folders[path.parent] = path.parent.resolve()
+        return str(folder / path.name)
 
     def by_label(self, kind: str) -> dict[str, str]:
         """label -> IRI (the smallest IRI when several share a label); made once, after scan."""
@@ -95,7 +105,7 @@ def scan(shard_paths, cache: Path | None = None) -> Corpus:
     for path in sorted(map(Path, shard_paths)):
         data = path.read_bytes()
         key = f"{path.name}:{hashlib.sha256(data).hexdigest()}"
-        corpus.digests[str(path.resolve())] = key
+        corpus.digests[corpus.real(path)] = key
         summary = known.get(key)
         if summary is None:
             summary = _summary(data, path)
@@ -182,7 +192,7 @@ def _summary(data: bytes, path: Path) -> dict:
 def _apply(summary: dict, path: Path, corpus: Corpus) -> None:
     """Add what a shard says (its ``summary``) to ``corpus``."""
     doc = summary["doc"]
-    corpus.shards[str(path.resolve())] = doc
+    corpus.shards[corpus.real(path)] = doc
     if summary["date"]:
         corpus.dates[doc] = summary["date"]
     facts = corpus.facts.setdefault(doc, {})

@@ -212,7 +212,7 @@ class Resolution:
         from .rewrite import Rewriter
 
         path = Path(shard_path)
-        doc = self.corpus.shards.get(str(path.resolve()))
+        doc = self.corpus.shards.get(self.corpus.real(path))
         stream = parse(path=str(path), format=RdfFormat.N_QUADS)
         if doc is None:  # a shard resolve() did not read: nothing is known to change in it
             return stream

@@ -80,10 +80,14 @@ def _write_distinct(ordered, output: Path, render) -> int:
     """Write the sorted lines ``ordered``, each once, through ``render``: how many."""
     count = 0
     with open(output, "w", encoding="utf-8", newline="\n") as out:
+        batch = []
         for line, _ in groupby(ordered):
-            out.write(render(line))
-            count += 1
-    return count
+            batch.append(render(line))
+            if len(batch) >= 4096:
+                out.write("".join(batch))
+                count, batch = count + len(batch), []
+        out.write("".join(batch))
+    return count + len(batch)
 
 
 def merge(quads, output: Path, prefixes: dict[str, str] | None = None) -> Merged:
