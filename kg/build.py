@@ -277,12 +277,13 @@ def _build_in(stage: Path, out: Path, paths, refused, options, clock, correction
     key = manifest.version_key(found)
     previous = folder.current(out)
     plan = manifest.plan(paths, manifest.load(previous), key, previous, force=options.rebuild)
-    with _store_process() as store_child:
+    with _store_process() as store_child, _validation_process(options, previous) as validator:
         return _build_with(stage, out, refused, options, clock, corrections, previous, plan,
-                           (found, key), store_child)
+                           (found, key), store_child, validator)
 
 
-def _build_with(stage, out, refused, options, clock, corrections, previous, plan, version, store_child):
+def _build_with(stage, out, refused, options, clock, corrections, previous, plan, version, store_child,
+                validator=None):
     """_build_in's work once the plan is made and the store's child started."""
     found, key = version
     reused = [_reuse(p, entry, previous, stage / "shards") for p, entry in plan.reuse]
@@ -301,7 +302,7 @@ def _build_with(stage, out, refused, options, clock, corrections, previous, plan
         files[reason] = sorted(p.name for p in ps if str(p) in ok)
     names = dict(sorted({p: ns for o in done for p, ns in o.prefixes.items()}.items()))
     result = _finish(stage, out, done, errors, options, clock, files, names, corrections, previous,
-                     store_child)
+                     store_child, validator)
     entries = {Path(o.path).name: manifest.entry(o, plan.hashes[Path(o.path)], key) for o in done}
     manifest.write(stage, key, found, entries, names)
     return result
@@ -334,7 +335,7 @@ def _reuse(path: Path, entry: dict, previous: Path, shards: Path) -> DocOutcome:
 
 
 def _finish(stage, out, done, errors, options, clock, files, names, corrections=None,
-            previous: Path | None = None, store_child=None) -> BuildResult:
+            previous: Path | None = None, store_child=None, validator=None) -> BuildResult:
     started, t0 = clock
     built = [o for o in done if o.id not in set(files["reused"])]
     timings: dict[str, float] = {s: sum(o.timings.get(s, 0.0) for o in built) for s in STAGES}
@@ -360,7 +361,7 @@ def _finish(stage, out, done, errors, options, clock, files, names, corrections=
     # SHACL's child writes graph.trig (sorted: the same quads, the same bytes), then validates
     # it, while this process writes the rest
     with _storing(store_child, stage, merged, metadata_nq, previous, index) as storing, \
-            _validation(stage, merged, options, previous) as validation:
+            _validation(validator, stage, merged, options, previous) as validation:
         if validation is None:
             write(merged, "trig", stage / "graph.trig", previous, pieces=True)
         serialize(read_quads(nquads=metadata_nq), "trig", stage / "metadata.trig", names)
@@ -528,18 +529,53 @@ def _metadata(done: list[DocOutcome], options: BuildOptions, started) -> str:
 
 
 @contextlib.contextmanager
-def _validation(stage: Path, merged, options: BuildOptions, previous: Path | None = None):
-    """graph.trig written from ``merged`` (kg.stream.Merged) and its SHACL validation in a
-    child process, so that they run on the second core beside the rest of the build and its
-    memory (the whole graph, parsed) goes with it; yields a future (``result()`` -> (conforms,
-    violations, seconds, how)), or None when ``options.validate`` is off (graph.trig is then
-    the caller's to write). Leaving early (an error, Ctrl-C) stops the child."""
+def _validation_process(options: BuildOptions, previous: Path | None):
+    """The validation's child process (a pool of one), forked before the documents are built
+    (and before this process opens a store or loads a model): while this process builds and
+    merges, it imports the SHACL engine and reads the previous build's validation cache
+    (kg.validate_incremental.read_ahead); then it validates (``_validation``), and its memory
+    (the whole graph, parsed) goes with it. None when ``options.validate`` is off. Leaving
+    early (an error, Ctrl-C) stops it."""
     if not options.validate:
         yield None
         return
-    # forked (as kg.executor's workers) before this process opens the store
-    with _in_child(_trig_and_validate, stage, merged, options.shapes, options.engine, previous) as future:
-        yield future
+    from pebble import ProcessPool
+
+    from .executor import die_with_parent
+
+    pool = ProcessPool(max_workers=1, initializer=die_with_parent, initargs=(os.getpid(),))
+    try:
+        pool.schedule(_read_ahead, args=(previous, options.shapes, options.engine))
+        yield pool
+    except BaseException:
+        pool.stop()
+        raise
+    finally:
+        pool.close()
+        pool.join()
+
+
+def _read_ahead(previous: Path | None, shapes, engine: str) -> None:
+    from .validate_incremental import read_ahead
+
+    read_ahead(None if previous is None else Path(previous) / "validation", shapes, engine)
+
+
+@contextlib.contextmanager
+def _validation(pool, stage: Path, merged, options: BuildOptions, previous: Path | None = None):
+    """graph.trig written from ``merged`` (kg.stream.Merged) and its SHACL validation in the
+    validation's child process (``pool``, _validation_process), so that they run on the second
+    core beside the rest of the build; yields a future (``result()`` -> (conforms, violations,
+    seconds, how)), or None when ``options.validate`` is off (graph.trig is then the caller's
+    to write). Leaving early (an error, Ctrl-C) stops the child."""
+    if pool is None:
+        yield None
+        return
+    try:
+        yield pool.schedule(_trig_and_validate, args=(stage, merged, options.shapes, options.engine, previous))
+    except BaseException:
+        pool.stop()
+        raise
 
 
 def _trig_and_validate(stage: Path, merged, shapes, engine: str, previous: Path | None):

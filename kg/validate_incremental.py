@@ -556,14 +556,15 @@ def validate_build(data: Path, cache: Path, previous: Path | None = None, shapes
     if engine == "auto":
         engine = "turbo" if validate_turbo.available() else "pyshacl"
     key = cache_key(shapes, engine)
-    meta = read_meta(previous, key) if previous is not None else None
+    ahead = _ahead.pop((str(previous), key), None) if previous is not None else None
+    meta = ahead[0] if ahead else read_meta(previous, key) if previous is not None else None
     if meta is not None:  # the same shapes: their stable labels and reads as analysed before
         sh, found_reads = meta["shapes"], meta["reads"]
     else:
         sh = stable_shapes(shapes)
         found_reads = reads(sh)
     data_info = read_data(Path(data), merged)
-    old = read_cache(Path(previous)) if meta is not None else None
+    old = (ahead[1] if ahead else read_cache(Path(previous))) if meta is not None else None
     why = _why_full(old, found_reads, data_info, meta)
     if why is None:
         report, info = _incremental(data_info, old, sh, engine, found_reads, run)
@@ -575,6 +576,32 @@ def validate_build(data: Path, cache: Path, previous: Path | None = None, shapes
         entries = info.pop("entries", None) or entries_of(report)
         write_cache(Path(cache), key, sh, found_reads, data_info, entries.values())
     return report, info
+
+
+#: (previous cache, key) -> (read_meta's, read_cache's), read ahead by ``read_ahead``
+_ahead: dict = {}
+
+
+def read_ahead(previous: Path | None, shapes=None, engine: str = "auto") -> None:
+    """In a process that will run validate_build with the ``previous`` cache: read that cache
+    now (and import the engine), while the build makes what it will validate; validate_build
+    then starts from what was read. Best effort: it reads the cache itself otherwise."""
+    from . import validate_turbo
+
+    if engine == "auto":
+        engine = "turbo" if validate_turbo.available() else "pyshacl"
+    try:
+        if engine == "turbo":
+            import pyshacl_turbo  # noqa: F401
+        else:
+            import pyshacl  # noqa: F401
+    except ImportError:
+        pass
+    if previous is None:
+        return
+    key = cache_key(shapes, engine)
+    meta = read_meta(previous, key)
+    _ahead[(str(previous), key)] = (meta, read_cache(Path(previous)) if meta is not None else None)
 
 
 def _why_full(old, found_reads, data: Data, meta) -> str | None:
