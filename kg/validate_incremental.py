@@ -315,12 +315,33 @@ _ONTOLOGY = "urn:x-citykg-validation:ontology"
 
 def _store(data: Data):
     """The data and the ontology (in a graph of its own) in an in-memory store."""
+    return _store_of(data.text)
+
+
+def _store_of(text: str):
+    """The N-Triples ``text`` and the ontology (in a graph of its own) in an in-memory store."""
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.bulk_load(data.text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     for f in _v._ontology_files():
         store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(_ONTOLOGY))
+    return store
+
+
+def _updated(store, old: set[str], new: set[str]):
+    """``store`` (_store_of the lines ``old``) made _store_of the lines ``new``: the triples
+    only in one of them removed or added."""
+    import pyoxigraph as ox
+
+    def quads(lines):
+        text = "\n".join(lines) + "\n"
+        return [ox.Quad(t.subject, t.predicate, t.object)
+                for t in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+
+    for q in quads(old - new):
+        store.remove(q)
+    store.extend(quads(new - old))
     return store
 
 
@@ -567,7 +588,7 @@ def validate_build(data: Path, cache: Path, previous: Path | None = None, shapes
     old = (ahead[1] if ahead else read_cache(Path(previous))) if meta is not None else None
     why = _why_full(old, found_reads, data_info, meta)
     if why is None:
-        report, info = _incremental(data_info, old, sh, engine, found_reads, run)
+        report, info = _incremental(data_info, old, sh, engine, found_reads, run, ahead[2] if ahead else None)
         why = info.get("why")
     if why is not None:
         report = run(data, sh, engine=engine)
@@ -601,7 +622,10 @@ def read_ahead(previous: Path | None, shapes=None, engine: str = "auto") -> None
         return
     key = cache_key(shapes, engine)
     meta = read_meta(previous, key)
-    _ahead[(str(previous), key)] = (meta, read_cache(Path(previous)) if meta is not None else None)
+    old = read_cache(Path(previous)) if meta is not None else None
+    # the previous data in a store: a re-run's store is this one with what changed
+    store = None if old is None else _store_of("\n".join(old[0]) + "\n")
+    _ahead[(str(previous), key)] = (meta, old, store)
 
 
 def _why_full(old, found_reads, data: Data, meta) -> str | None:
@@ -616,12 +640,13 @@ def _why_full(old, found_reads, data: Data, meta) -> str | None:
     return None
 
 
-def _incremental(data: Data, old, sh: Graph, engine: str, found_reads, run):
+def _incremental(data: Data, old, sh: Graph, engine: str, found_reads, run, store=None):
+    """``store``: _store_of the previous data (read ahead), updated here; else made anew."""
     import pyoxigraph as ox
 
     lines, cached = old
     changed = changed_pairs(lines, data.lines)
-    store = _store(data)
+    store = _store(data) if store is None else _updated(store, lines, data.lines)
     focus = affected(store, changed, found_reads)
     triples, subjects = footprint(store, focus, found_reads)
     targeted = focus_shapes(sh, store, focus)
