@@ -278,6 +278,8 @@ def _build_in(stage: Path, out: Path, paths, refused, options, clock, correction
     previous = folder.current(out)
     plan = manifest.plan(paths, manifest.load(previous), key, previous, force=options.rebuild)
     with _store_process() as store_child, _validation_process(options, previous) as validator:
+        if previous is not None:  # what updating the store from the previous one needs, read meanwhile
+            store_child.send({"prepare": {"stage": str(stage), "previous": str(previous)}})
         return _build_with(stage, out, refused, options, clock, corrections, previous, plan,
                            (found, key), store_child, validator)
 

@@ -13,6 +13,7 @@ script again: a script that calls kg.build at its top level would build twice).
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -23,7 +24,8 @@ GRAPH_NQ = "graph.nq"
 
 def main() -> None:
     """Started early (kg.build._store_process, the parent's pid its argument): imports what the
-    task needs, then reads it, one line of JSON."""
+    task needs, then reads it, one line of JSON; a line ``{"prepare": {"stage", "previous"}}``
+    before it: what an update from the previous build needs is read meanwhile (``prepare``)."""
     from .executor import die_with_parent
 
     die_with_parent(int(sys.argv[1]))
@@ -31,29 +33,56 @@ def main() -> None:
 
     from . import ns, search_graph, search_update, store  # noqa: F401 - ns: rdflib, ~0.2 s
 
-    line = sys.stdin.readline()
-    if not line:  # the parent stopped before it had a task
-        return
-    task = json.loads(line)
+    ahead = None
+    while True:
+        line = sys.stdin.readline()
+        if not line:  # the parent stopped before it had a task
+            return
+        task = json.loads(line)
+        if "prepare" not in task:
+            break
+        ahead = prepare(Path(task["prepare"]["stage"]), Path(task["prepare"]["previous"]))
     previous = Path(task["previous"]) if task["previous"] else None
     result = store_into(Path(task["stage"]), Path(task["nquads"]), task["metadata"].encode("utf-8"),
-                        previous, task["index"])
+                        previous, task["index"], ahead)
     sys.stdout.write(json.dumps(result, ensure_ascii=False))
 
 
+def prepare(stage: Path, previous: Path) -> dict | None:
+    """What updating ``stage``'s store from the ``previous`` build's will need of it, made
+    while the documents are built (kg.store.update_store's ``ahead``): the lines of its
+    graph.nq (when small enough to compare as sets) and a checkpoint of its store in
+    ``stage``. None when there is nothing to update from."""
+    from pyoxigraph import Store
+
+    from .store import SET_DIFF_BYTES, checkpoint_path, store_path
+
+    before, old_nq = store_path(previous), Path(previous) / GRAPH_NQ
+    if not (before / "CURRENT").is_file() or not old_nq.is_file() or old_nq.stat().st_size > SET_DIFF_BYTES:
+        return None
+    with open(old_nq, encoding="utf-8", newline="\n") as f:
+        lines = set(f)
+    tmp = checkpoint_path(stage)
+    shutil.rmtree(tmp, ignore_errors=True)
+    Store.read_only(str(before.resolve())).backup(str(tmp))
+    return {"lines": lines, "checkpoint": tmp}
+
+
 def store_into(stage: Path, nquads: Path, metadata: bytes, previous: Path | None = None,
-               index: bool | str = False) -> dict:
+               index: bool | str = False, ahead: dict | None = None) -> dict:
     """Make ``stage``/store from the sorted N-Quads file ``nquads`` and ``metadata`` (N-Quads):
     updated from the ``previous`` build's store when few quads changed, else loaded anew; with
     ``index``, write ``stage``/search.sqlite from it (``index="update"``: updated from the
     previous build's index when the store was, kg.search_update). Returns how (``store``:
     loaded or updated; ``search``: written or updated), the seconds of each (``seconds``,
-    ``index``) and the rows of the counting queries of stats.json (``counts``)."""
+    ``index``) and the rows of the counting queries of stats.json (``counts``). ``ahead``:
+    what ``prepare`` read of the previous build."""
     from .store import load_store, open_store, read_quads, update_store, write_atomic
 
     t = time.perf_counter()
     quads = read_quads(nquads=metadata)
-    diff = None if previous is None else update_store(stage, previous, Path(previous) / GRAPH_NQ, nquads, quads)
+    diff = None if previous is None else update_store(stage, previous, Path(previous) / GRAPH_NQ, nquads, quads,
+                                                      ahead)
     if diff is None:
         load_store(stage, quads, files=[nquads])
     store = open_store(stage)
