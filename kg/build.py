@@ -21,6 +21,11 @@ when it succeeded (kg/folder.py); a failed, interrupted or killed build leaves t
 in place. A re-run rebuilds only new and changed files (kg/manifest.py): the shards of files
 whose bytes and version key are unchanged are hard-linked from the previous generation, the
 documents of files that are gone are dropped; ``BuildOptions.rebuild`` builds every file.
+What the previous generation kept is reused where its inputs did not change: the summaries of
+the shards for the resolution (kg/corpus.py), the resolved lines (kg/remerge.py), the pieces of
+graph.trig and graph.ttl (kg/pieces.py), the store and its counts (kg/store_child.py), the
+search index (kg/search_update.py) and the validation results. The children read what they
+need of it while the documents are built.
 
 ``build_document`` is the per-document function a cluster engine can run as it is. A file that
 fails is recorded (path and message) and skipped; the others' results are kept. Content files

@@ -30,8 +30,8 @@ from pathlib import Path
 PIECES = "pieces"
 FORMAT = 1
 #: a piece ends after a subject whose CRC-32 is 0 modulo this: ~8 subjects a piece (400 news
-#: items: ~2,500 pieces in graph.trig, ~1,200 in graph.ttl; a re-run of 4 changed items
-#: serializes ~3% of the one and ~7% of the other again)
+#: items: ~2,400 pieces in graph.trig, ~1,250 in graph.ttl; a re-run of 4 changed items and 2
+#: removed serializes ~1 % of the one and ~7 % of the other again)
 PIECE_SUBJECTS = 8
 
 
