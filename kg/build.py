@@ -282,7 +282,10 @@ def _build_in(stage: Path, out: Path, paths, refused, options, clock, correction
     key = manifest.version_key(found)
     previous = folder.current(out)
     plan = manifest.plan(paths, manifest.load(previous), key, previous, force=options.rebuild)
-    with _store_process() as store_child, _validation_process(options, previous) as validator:
+    # the validation's child is forked before the documents are built only when no worker
+    # processes will be forked after it (forking beside its pool's threads can deadlock them)
+    in_process = not plan.to_build or _builds_in_process(_executor_options(options, plan), len(plan.to_build))
+    with _store_process() as store_child, _validation_process(options, previous, in_process) as validator:
         if previous is not None:  # what updating the store from the previous one needs, read meanwhile
             store_child.send({"prepare": {"stage": str(stage), "previous": str(previous)}})
         return _build_with(stage, out, refused, options, clock, corrections, previous, plan,
@@ -535,31 +538,58 @@ def _metadata(done: list[DocOutcome], options: BuildOptions, started) -> str:
     return nquads_of(metadata_graph(info))
 
 
+def _builds_in_process(options: BuildOptions, files: int) -> bool:
+    """kg.executor builds the files in this process, starting no worker process."""
+    return options.executor == "local" and (options.workers <= 1 or files == 1) and not options.file_timeout
+
+
 @contextlib.contextmanager
-def _validation_process(options: BuildOptions, previous: Path | None):
-    """The validation's child process (a pool of one), forked before the documents are built
-    (and before this process opens a store or loads a model): while this process builds and
-    merges, it imports the SHACL engine and reads the previous build's validation cache
-    (kg.validate_incremental.read_ahead); then it validates (``_validation``), and its memory
-    (the whole graph, parsed) goes with it. None when ``options.validate`` is off. Leaving
-    early (an error, Ctrl-C) stops it."""
+def _validation_process(options: BuildOptions, previous: Path | None, early: bool = True):
+    """The validation's child process (a pool of one, ``_Pool``), or None when
+    ``options.validate`` is off. ``early``: forked now, before the documents are built (and
+    before this process opens a store or loads a model), it imports the SHACL engine and reads
+    the previous build's validation cache (kg.validate_incremental.read_ahead) while this
+    process builds and merges; else forked when it is given the validation (``_validation``).
+    Its memory (the whole graph, parsed) goes with it. Leaving early (an error, Ctrl-C) stops
+    it."""
     if not options.validate:
         yield None
         return
-    from pebble import ProcessPool
-
-    from .executor import die_with_parent
-
-    pool = ProcessPool(max_workers=1, initializer=die_with_parent, initargs=(os.getpid(),))
+    pool = _Pool()
     try:
-        pool.schedule(_read_ahead, args=(previous, options.shapes, options.engine))
+        if early:
+            pool.schedule(_read_ahead, args=(previous, options.shapes, options.engine))
         yield pool
     except BaseException:
         pool.stop()
         raise
     finally:
         pool.close()
-        pool.join()
+
+
+class _Pool:
+    """A pebble ProcessPool of one worker that dies with this process, made at its first task."""
+
+    def __init__(self):
+        self.pool = None
+
+    def schedule(self, fn, args=()):
+        if self.pool is None:
+            from pebble import ProcessPool
+
+            from .executor import die_with_parent
+
+            self.pool = ProcessPool(max_workers=1, initializer=die_with_parent, initargs=(os.getpid(),))
+        return self.pool.schedule(fn, args=args)
+
+    def stop(self) -> None:
+        if self.pool is not None:
+            self.pool.stop()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
 
 
 def _read_ahead(previous: Path | None, shapes, engine: str) -> None:
