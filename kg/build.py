@@ -21,6 +21,11 @@ when it succeeded (kg/folder.py); a failed, interrupted or killed build leaves t
 in place. A re-run rebuilds only new and changed files (kg/manifest.py): the shards of files
 whose bytes and version key are unchanged are hard-linked from the previous generation, the
 documents of files that are gone are dropped; ``BuildOptions.rebuild`` builds every file.
+What the previous generation kept is reused where its inputs did not change: the summaries of
+the shards for the resolution (kg/corpus.py), the resolved lines (kg/remerge.py), the pieces of
+graph.trig and graph.ttl (kg/pieces.py), the store and its counts (kg/store_child.py), the
+search index (kg/search_update.py) and the validation results. The children read what they
+need of it while the documents are built.
 
 ``build_document`` is the per-document function a cluster engine can run as it is. A file that
 fails is recorded (path and message) and skipped; the others' results are kept. Content files
@@ -48,6 +53,7 @@ from .extract import extract
 from .link import link
 from .map import SHARED_GRAPH, document_dataset, metadata_graph
 from .read import iter_sources, read_file
+from .corpus import write_summaries
 from .corrections import find as find_corrections
 from .remerge import merge_resolved
 from .resolve import resolve
@@ -58,6 +64,8 @@ from .validate import validate as validate_graph
 STAGES = ("read", "annotate", "extract", "link", "map", "write")
 #: the merged quads, sorted and distinct (kg/stream.py): kept, a re-run updates the store from them
 GRAPH_NQ = store_child.GRAPH_NQ
+#: what a shard gives the resolution, per shard (kg.corpus): a re-run reads only changed shards
+SUMMARIES = "resolved/corpus.json"
 
 
 def _default_workers() -> int:
@@ -274,12 +282,18 @@ def _build_in(stage: Path, out: Path, paths, refused, options, clock, correction
     key = manifest.version_key(found)
     previous = folder.current(out)
     plan = manifest.plan(paths, manifest.load(previous), key, previous, force=options.rebuild)
-    with _store_process() as store_child:
+    # the validation's child is forked before the documents are built only when no worker
+    # processes will be forked after it (forking beside its pool's threads can deadlock them)
+    in_process = not plan.to_build or _builds_in_process(_executor_options(options, plan), len(plan.to_build))
+    with _store_process() as store_child, _validation_process(options, previous, in_process) as validator:
+        if previous is not None:  # what updating the store from the previous one needs, read meanwhile
+            store_child.send({"prepare": {"stage": str(stage), "previous": str(previous)}})
         return _build_with(stage, out, refused, options, clock, corrections, previous, plan,
-                           (found, key), store_child)
+                           (found, key), store_child, validator)
 
 
-def _build_with(stage, out, refused, options, clock, corrections, previous, plan, version, store_child):
+def _build_with(stage, out, refused, options, clock, corrections, previous, plan, version, store_child,
+                validator=None):
     """_build_in's work once the plan is made and the store's child started."""
     found, key = version
     reused = [_reuse(p, entry, previous, stage / "shards") for p, entry in plan.reuse]
@@ -298,7 +312,7 @@ def _build_with(stage, out, refused, options, clock, corrections, previous, plan
         files[reason] = sorted(p.name for p in ps if str(p) in ok)
     names = dict(sorted({p: ns for o in done for p, ns in o.prefixes.items()}.items()))
     result = _finish(stage, out, done, errors, options, clock, files, names, corrections, previous,
-                     store_child)
+                     store_child, validator)
     entries = {Path(o.path).name: manifest.entry(o, plan.hashes[Path(o.path)], key) for o in done}
     manifest.write(stage, key, found, entries, names)
     return result
@@ -331,7 +345,7 @@ def _reuse(path: Path, entry: dict, previous: Path, shards: Path) -> DocOutcome:
 
 
 def _finish(stage, out, done, errors, options, clock, files, names, corrections=None,
-            previous: Path | None = None, store_child=None) -> BuildResult:
+            previous: Path | None = None, store_child=None, validator=None) -> BuildResult:
     started, t0 = clock
     built = [o for o in done if o.id not in set(files["reused"])]
     timings: dict[str, float] = {s: sum(o.timings.get(s, 0.0) for o in built) for s in STAGES}
@@ -339,8 +353,10 @@ def _finish(stage, out, done, errors, options, clock, files, names, corrections=
     t = tick()
     shards = [stage / "shards" / f"{o.id}.nq" for o in done]
     # one IRI per real person or body across the documents, researchers' corrections applied
-    resolution = resolve(shards, corrections=corrections)
+    resolution = resolve(shards, corrections=corrections,
+                         summaries=None if previous is None else Path(previous) / SUMMARIES)
     resolution.write_report(stage / "resolution.json")
+    write_summaries(resolution.corpus, stage / SUMMARIES)
     # sorted, on disk; what did not change since ``previous`` is not rewritten again
     merged = merge_resolved(shards, resolution, stage / GRAPH_NQ, names, previous)
     del resolution  # what it knows of every entity is not needed any more
@@ -355,14 +371,14 @@ def _finish(stage, out, done, errors, options, clock, files, names, corrections=
     # SHACL's child writes graph.trig (sorted: the same quads, the same bytes), then validates
     # it, while this process writes the rest
     with _storing(store_child, stage, merged, metadata_nq, previous, index) as storing, \
-            _validation(stage, merged, options, previous) as validation:
+            _validation(validator, stage, merged, options, previous) as validation:
         if validation is None:
-            write(merged, "trig", stage / "graph.trig")
+            write(merged, "trig", stage / "graph.trig", previous, pieces=True)
         serialize(read_quads(nquads=metadata_nq), "trig", stage / "metadata.trig", names)
         timings["merge"] = tick() - t
         with _indexing(stage, merged, metadata_nq, index is False) as indexing:
             t = tick()
-            write(merged, "ttl", stage / "graph.ttl")
+            write(merged, "ttl", stage / "graph.ttl", previous, pieces=True)
             timings["index"] = tick() - t
             t = tick()
             stored = storing.result()
@@ -522,25 +538,87 @@ def _metadata(done: list[DocOutcome], options: BuildOptions, started) -> str:
     return nquads_of(metadata_graph(info))
 
 
+def _builds_in_process(options: BuildOptions, files: int) -> bool:
+    """kg.executor builds the files in this process, starting no worker process."""
+    return options.executor == "local" and (options.workers <= 1 or files == 1) and not options.file_timeout
+
+
 @contextlib.contextmanager
-def _validation(stage: Path, merged, options: BuildOptions, previous: Path | None = None):
-    """graph.trig written from ``merged`` (kg.stream.Merged) and its SHACL validation in a
-    child process, so that they run on the second core beside the rest of the build and its
-    memory (the whole graph, parsed) goes with it; yields a future (``result()`` -> (conforms,
-    violations, seconds, how)), or None when ``options.validate`` is off (graph.trig is then
-    the caller's to write). Leaving early (an error, Ctrl-C) stops the child."""
+def _validation_process(options: BuildOptions, previous: Path | None, early: bool = True):
+    """The validation's child process (a pool of one, ``_Pool``), or None when
+    ``options.validate`` is off. ``early``: forked now, before the documents are built (and
+    before this process opens a store or loads a model), it imports the SHACL engine and reads
+    the previous build's validation cache (kg.validate_incremental.read_ahead) while this
+    process builds and merges; else forked when it is given the validation (``_validation``).
+    Its memory (the whole graph, parsed) goes with it. Leaving early (an error, Ctrl-C) stops
+    it."""
     if not options.validate:
         yield None
         return
-    # forked (as kg.executor's workers) before this process opens the store
-    with _in_child(_trig_and_validate, stage, merged, options.shapes, options.engine, previous) as future:
-        yield future
+    pool = _Pool()
+    try:
+        if early:
+            pool.schedule(_read_ahead, args=(previous, options.shapes, options.engine))
+        yield pool
+    except BaseException:
+        pool.stop()
+        raise
+    finally:
+        pool.close()
+
+
+class _Pool:
+    """A pebble ProcessPool of one worker that dies with this process, made at its first task."""
+
+    def __init__(self):
+        self.pool = None
+
+    def schedule(self, fn, args=()):
+        if self.pool is None:
+            from pebble import ProcessPool
+
+            from .executor import die_with_parent
+
+            self.pool = ProcessPool(max_workers=1, initializer=die_with_parent, initargs=(os.getpid(),))
+        return self.pool.schedule(fn, args=args)
+
+    def stop(self) -> None:
+        if self.pool is not None:
+            self.pool.stop()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+
+
+def _read_ahead(previous: Path | None, shapes, engine: str) -> None:
+    from .validate_incremental import read_ahead
+
+    read_ahead(None if previous is None else Path(previous) / "validation", shapes, engine)
+
+
+@contextlib.contextmanager
+def _validation(pool, stage: Path, merged, options: BuildOptions, previous: Path | None = None):
+    """graph.trig written from ``merged`` (kg.stream.Merged) and its SHACL validation in the
+    validation's child process (``pool``, _validation_process), so that they run on the second
+    core beside the rest of the build; yields a future (``result()`` -> (conforms, violations,
+    seconds, how)), or None when ``options.validate`` is off (graph.trig is then the caller's
+    to write). Leaving early (an error, Ctrl-C) stops the child."""
+    if pool is None:
+        yield None
+        return
+    try:
+        yield pool.schedule(_trig_and_validate, args=(stage, merged, options.shapes, options.engine, previous))
+    except BaseException:
+        pool.stop()
+        raise
 
 
 def _trig_and_validate(stage: Path, merged, shapes, engine: str, previous: Path | None):
     """graph.trig written from ``merged`` (kg.stream.Merged), then validate_into it."""
-    write(merged, "trig", stage / "graph.trig")
-    return validate_into(stage, stage / "graph.trig", shapes, engine, previous)
+    write(merged, "trig", stage / "graph.trig", previous, pieces=True)
+    return validate_into(stage, stage / "graph.trig", shapes, engine, previous, merged)
 
 
 def _wait_for(future, what: str):
@@ -566,16 +644,19 @@ def _wait(validation) -> tuple[bool, int, float, dict]:
 
 
 def validate_into(stage: Path, data: Path, shapes=None, engine: str = "auto",
-                  previous: Path | None = None) -> tuple[bool, int, float, dict]:
+                  previous: Path | None = None, merged=None) -> tuple[bool, int, float, dict]:
     """Validate ``data``, write ``stage``/report.ttl and report.txt and the cache a re-run
     starts from (``stage``/validation, kg/validate_incremental.py): only the focus nodes whose
     data changed since the ``previous`` generation are validated again, the report is the one
-    a full validation gives. Returns (conforms, violations, seconds, how it was validated)."""
+    a full validation gives. ``merged`` (kg.stream.Merged): the sorted quads ``data`` was
+    written from, whose lines the incremental way reads. Returns (conforms, violations,
+    seconds, how it was validated)."""
     from .validate_incremental import validate_build
 
     t = time.perf_counter()
     cache = None if previous is None else Path(previous) / "validation"
-    report, how = validate_build(data, stage / "validation", cache, shapes, engine, run=validate_graph)
+    report, how = validate_build(data, stage / "validation", cache, shapes, engine, run=validate_graph,
+                                 merged=merged)
     write_atomic(stage / "report.ttl", report.graph.serialize(format="turtle"))
     write_atomic(stage / "report.txt", report.text("both"))
     return bool(report.conforms), report.count("Violation"), time.perf_counter() - t, how

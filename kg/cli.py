@@ -40,6 +40,34 @@ class _Group(click.Group):
             ctx.exit(2)
 
 
+def run() -> None:
+    """The entry point of ``kg`` and ``python -m kg``: ``main``, then the end of the process
+    without the interpreter's teardown, which frees every object one by one (after a build,
+    the NLP model and the caches: ~0.2 s). Output is flushed and the exit handlers run first;
+    with a thread of its own still running, a command ends as usual."""
+    import atexit
+    import os
+    import threading
+
+    try:
+        main(prog_name="kg")
+        code = 0
+    except SystemExit as end:
+        code = end.code
+    if code is not None and not isinstance(code, int):
+        click.echo(code, err=True)
+        code = 1
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed, or a broken pipe: nothing more to say there
+            pass
+    atexit._run_exitfuncs()
+    os._exit(code or 0)
+
+
 @click.group(cls=_Group, epilog=EXIT_CODES)
 @click.version_option(kg.__version__, prog_name="kg")
 def main():

@@ -9,6 +9,9 @@ nodes, articles, indicators and the other statements are read and forgotten shar
 """
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,8 +61,20 @@ class Corpus:
     facts: dict[str, dict[str, tuple[str, dict[str, str]]]] = field(default_factory=dict)
     dates: dict[str, str] = field(default_factory=dict)  # doc -> its date (ISO)
     shards: dict[str, str] = field(default_factory=dict)  # shard path (resolved) -> doc
+    digests: dict[str, str] = field(default_factory=dict)  # shard path (resolved) -> name:SHA-256
+    summaries: dict[str, dict] = field(default_factory=dict, repr=False)  # name:SHA-256 -> summary
 
     _labels: dict = field(default_factory=dict, repr=False)
+    _folders: dict = field(default_factory=dict, repr=False)
+
+    def real(self, path) -> str:
+        """The resolved path of a shard, as ``shards`` and ``digests`` know it (each folder
+        resolved once: the shards of a build share one)."""
+        path = Path(path)
+        folder = self._folders.get(path.parent)
+        if folder is None:
+            folder = self._folders[path.parent] = path.parent.resolve()
+        return str(folder / path.name)
 
     def by_label(self, kind: str) -> dict[str, str]:
         """label -> IRI (the smallest IRI when several share a label); made once, after scan."""
@@ -81,11 +96,118 @@ def doc_of(graph_iri: str | None, path: Path) -> str:
     return path.name[:-3] if path.name.endswith(".nq") else path.stem
 
 
-def scan(shard_paths) -> Corpus:
+def scan(shard_paths, cache: Path | None = None) -> Corpus:
+    """The corpus of the shards; ``cache``: a summaries file (``write_summaries``) of an
+    earlier scan, whose summary of a shard of the same name and bytes is used instead of
+    reading the shard again."""
     corpus = Corpus()
+    known = read_summaries(cache)
     for path in sorted(map(Path, shard_paths)):
-        _scan_shard(path, corpus)
+        data = path.read_bytes()
+        key = f"{path.name}:{hashlib.sha256(data).hexdigest()}"
+        corpus.digests[corpus.real(path)] = key
+        summary = known.get(key)
+        if summary is None:
+            summary = _summary(data, path)
+        corpus.summaries[key] = summary
+        _apply(summary, path, corpus)
     return corpus
+
+
+# ------------------------------------------------------------------ summaries of shards
+#
+# What a shard gives the corpus, as JSON data: ``_summary`` reads a shard, ``_apply`` adds it
+# to a corpus. A build keeps them (``write_summaries``, ``<generation>/resolved/corpus.json``)
+# so that its re-run reads again only the shards whose bytes changed; the key of the file is
+# SUMMARIES plus a hash of this module's source, so that a change of how shards are read
+# makes every summary stale.
+
+SUMMARIES = 1
+
+
+@functools.cache
+def _summaries_key() -> str:
+    return f"{SUMMARIES}:{hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}"
+
+
+def read_summaries(path: Path | None) -> dict:
+    """The summaries (key -> summary) of a file ``write_summaries`` wrote; {} when there is
+    none, or of another key."""
+    if path is None:
+        return {}
+    try:
+        found = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(found, dict) or found.get("key") != _summaries_key():
+        return {}
+    return found.get("shards") or {}
+
+
+def write_summaries(corpus: Corpus, path: Path) -> None:
+    """Keep the summaries of the shards of ``corpus`` for the next build's ``scan``."""
+    from .store import write_atomic
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(Path(path), json.dumps({"key": _summaries_key(), "shards": corpus.summaries},
+                                        ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def _summary(data: bytes, path: Path) -> dict:
+    """What the shard ``data`` (N-Quads, from ``path``) says that the corpus keeps."""
+    from pyoxigraph import RdfFormat, parse
+
+    sh = _Shard()
+    for q in parse(data, format=RdfFormat.N_QUADS):
+        g = getattr(q.graph_name, "value", None)
+        sh.add(q.subject.value, q.predicate.value, q.object, g)
+    doc = doc_of(sh.graph, path)
+    date = next((d for s, d in sorted(sh.dates.items()) if _SOURCE_DOC in sh.types[s]), None)
+    facts = {}
+    for f, parts in sh.parts.items():
+        cls = next((c for c in sorted(sh.types[f]) if c in FACT_PARTS), None)
+        if cls:
+            facts[f] = [cls, dict(parts)]
+    entities = []
+    for s, types in sh.types.items():
+        kind = next((KINDS[t] for t in sorted(types) if t in KINDS), None)
+        if kind is None:
+            continue
+        sentences = []
+        if kind == "person":  # the rules read the sentences of persons only (kg.resolve_rules)
+            found = (sh.exact.get(e) for e in sh.derived[s])
+            sentences = sorted({t for t in found if t is not None})
+        entities.append([s, kind, sorted(sh.labels[s]), sorted(sh.alts[s]), sentences])
+    held_by, post_in = str(ORG.heldBy), str(ORG.postIn)
+    posts = []  # each person's posts in this document: (person, title, body IRI, body name)
+    for f, (cls, parts) in facts.items():
+        person = parts.get(held_by)
+        if person is not None:
+            org = parts.get(post_in)
+            org_name = min(sh.labels[org]) if org and sh.labels.get(org) else None
+            posts.append([person, sh.pref.get(parts.get(str(KG.postTitle), "")), org, org_name])
+    return {"doc": doc, "date": date, "facts": facts, "entities": entities, "posts": posts}
+
+
+def _apply(summary: dict, path: Path, corpus: Corpus) -> None:
+    """Add what a shard says (its ``summary``) to ``corpus``."""
+    doc = summary["doc"]
+    corpus.shards[corpus.real(path)] = doc
+    if summary["date"]:
+        corpus.dates[doc] = summary["date"]
+    facts = corpus.facts.setdefault(doc, {})
+    for f, (cls, parts) in summary["facts"].items():
+        facts[f] = (cls, dict(parts))
+    texts: dict[str, str] = {}  # one str per sentence text of the shard, however many name it
+    for s, kind, labels, aliases, sentences in summary["entities"]:
+        known = corpus.entities.setdefault(s, Known(s, kind))
+        known.labels.update(labels)
+        known.aliases.update(aliases)
+        seen = known.docs.setdefault(doc, Seen())
+        seen.sentences.update(texts.setdefault(t, t) for t in sentences)
+    for person, title, org, org_name in summary["posts"]:
+        if person in corpus.entities and doc in corpus.entities[person].docs:
+            corpus.entities[person].docs[doc].posts.add((title, org, org_name))
 
 
 class _Shard:
@@ -121,47 +243,3 @@ class _Shard:
             self.parts[s][p] = o.value
         elif p == _DATE:
             self.dates[s] = o.value
-
-
-def _scan_shard(path: Path, corpus: Corpus) -> None:
-    from pyoxigraph import RdfFormat, parse
-
-    sh = _Shard()
-    for q in parse(path=str(path), format=RdfFormat.N_QUADS):
-        g = getattr(q.graph_name, "value", None)
-        sh.add(q.subject.value, q.predicate.value, q.object, g)
-    doc = doc_of(sh.graph, path)
-    corpus.shards[str(path.resolve())] = doc
-    date = next((d for s, d in sorted(sh.dates.items()) if _SOURCE_DOC in sh.types[s]), None)
-    if date:
-        corpus.dates[doc] = date
-    facts = corpus.facts.setdefault(doc, {})
-    for f, parts in sh.parts.items():
-        cls = next((c for c in sorted(sh.types[f]) if c in FACT_PARTS), None)
-        if cls:
-            facts[f] = (cls, dict(parts))
-    texts: dict[str, str] = {}  # one str per sentence text of the shard, however many name it
-    for s, types in sh.types.items():
-        kind = next((KINDS[t] for t in sorted(types) if t in KINDS), None)
-        if kind is None:
-            continue
-        known = corpus.entities.setdefault(s, Known(s, kind))
-        known.labels |= sh.labels[s]
-        known.aliases |= sh.alts[s]
-        seen = known.docs.setdefault(doc, Seen())
-        if kind == "person":  # the rules read the sentences of persons only (kg.resolve_rules)
-            found = (sh.exact.get(e) for e in sh.derived[s])
-            seen.sentences |= {texts.setdefault(t, t) for t in found if t is not None}
-    _record_posts(sh, doc, facts, corpus)
-
-
-def _record_posts(sh: _Shard, doc: str, facts: dict, corpus: Corpus) -> None:
-    """Each person's posts in this document: (title, body IRI, body name)."""
-    held_by, post_in = str(ORG.heldBy), str(ORG.postIn)
-    for f, (cls, parts) in facts.items():
-        person = parts.get(held_by)
-        if person in corpus.entities and doc in corpus.entities[person].docs:
-            org = parts.get(post_in)
-            org_name = min(sh.labels[org]) if org and sh.labels.get(org) else None
-            title = sh.pref.get(parts.get(str(KG.postTitle), ""))
-            corpus.entities[person].docs[doc].posts.add((title, org, org_name))

@@ -3,7 +3,8 @@
     BUILD/.builds/<id>/          one generation: shards/, graph.trig, graph.ttl, metadata.trig,
                                  store/, report.ttl, report.txt, stats.json, manifest.json,
                                  search.sqlite (when the full-text index is made), resolution.json;
-                                 and for the next re-run only: graph.nq, resolved/, validation/
+                                 and for the next re-run only: graph.nq, resolved/, pieces/,
+                                 counts.json, validation/
     BUILD/current -> .builds/<id>            the build in place (one symlink, renamed atomically)
     BUILD/.previous -> .builds/<id>          the generation it replaced (a running ``kg serve``
                                              may still read it until the next switch)

@@ -53,8 +53,9 @@ def merge_resolved(shards, resolution, output: Path, names: dict, previous: Path
             if old and old["sig"] == sig and _link(Path(previous) / RESOLVED / target.name, target):
                 records[path.name] = old
                 with open(target, encoding="utf-8", newline="\n") as f:
-                    for line in f:
-                        yield line[:-1]
+                    lines = f.read().split("\n")
+                lines.pop()  # after the last newline
+                yield from lines
                 continue
             check, record = PrefixCheck(names), {"sig": sig}
             with open(target, "w", encoding="utf-8", newline="\n") as f:
@@ -109,10 +110,14 @@ def signature(resolution, path: Path, names_key: str) -> str:
     """A hash of what the resolved quads of the shard at ``path`` depend on: its bytes, the
     prefixes, and the decisions kg.rewrite.Rewriter reads for its document."""
     h = hashlib.sha256()
-    with open(path, "rb") as f:
-        h.update(hashlib.sha256(f.read()).digest())
+    real = resolution.corpus.real(path)
+    digest = resolution.corpus.digests.get(real)  # name:SHA-256 of the bytes, as kg.corpus.scan read them
+    if digest is None:
+        with open(path, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+    h.update(bytes.fromhex(digest.rsplit(":", 1)[-1]))
     h.update(names_key.encode("utf-8"))
-    doc = resolution.corpus.shards.get(str(Path(path).resolve()))
+    doc = resolution.corpus.shards.get(real)
     if doc is not None:
         h.update(json.dumps(decisions(resolution, doc), ensure_ascii=False, sort_keys=True).encode("utf-8"))
     return h.hexdigest()

@@ -7,7 +7,8 @@ another. Between the per-document shards and the store, the build calls
     resolution = resolve(shard_paths, corrections=kg.corrections.find(sources))
     quads = resolved_quads(shard_paths, resolution, nquads=metadata)   # as kg.store.read_quads
 
-``resolve`` reads the shards once (kg.corpus: memory grows with entities, not quads), lets
+``resolve`` reads the shards once (kg.corpus: memory grows with entities, not quads; a re-run
+reads only those whose bytes changed, the others' summaries kept by the build before), lets
 the rules of kg.resolve_rules propose merges, applies the researchers' corrections
 (kg.corrections: ``same`` merges, ``distinct`` keeps apart or splits, ``drop`` removes a fact),
 splits homonyms, and ``Resolution.quads(shard)`` streams each shard's quads rewritten:
@@ -48,12 +49,13 @@ def _mint(kind: str, key: str) -> str:
     return str(mint(kind, key))
 
 
-def resolve(shard_paths, corrections=None) -> Resolution:
+def resolve(shard_paths, corrections=None, summaries: Path | None = None) -> Resolution:
     """Decide the entities of ``shard_paths``; ``corrections``: a corrections file, a list of
-    kg.corrections.Correction, or None."""
+    kg.corrections.Correction, or None; ``summaries``: a file of the shards' summaries an
+    earlier build kept (kg.corpus.write_summaries), which spares reading the unchanged ones."""
     if isinstance(corrections, (str, Path)):
         corrections = corr.load(corrections)
-    res = Resolution(scan(shard_paths), list(corrections or []))
+    res = Resolution(scan(shard_paths, summaries), list(corrections or []))
     res.decide()
     return res
 
@@ -210,7 +212,7 @@ class Resolution:
         from .rewrite import Rewriter
 
         path = Path(shard_path)
-        doc = self.corpus.shards.get(str(path.resolve()))
+        doc = self.corpus.shards.get(self.corpus.real(path))
         stream = parse(path=str(path), format=RdfFormat.N_QUADS)
         if doc is None:  # a shard resolve() did not read: nothing is known to change in it
             return stream

@@ -142,25 +142,33 @@ UPDATE_SHARE = 0.25
 COMPACT_SHARE = 0.05
 
 
-def update_store(build_dir, previous, old_nq, new_nq, quads=()) -> Diff | None:
+def checkpoint_path(build_dir) -> Path:
+    """Where update_store makes the checkpoint of the previous store (in ``build_dir``)."""
+    return Path(build_dir) / f".store.tmp-{os.getpid()}"
+
+
+def update_store(build_dir, previous, old_nq, new_nq, quads=(), ahead: dict | None = None) -> Diff | None:
     """Make BUILD/store from the ``previous`` build's store instead of loading every quad: a
     checkpoint of it (hard links, ``Store.backup``), the quads of the sorted N-Quads file
     ``new_nq`` that its predecessor ``old_nq`` lacks added, those it no longer has removed,
     the graphs of ``quads`` (the build metadata) replaced and graphs no longer present
     dropped: the same quads and graphs as ``load_store(build_dir, quads, [new_nq])``. Returns
     the difference of the two files (kg.search_update reads it); None (nothing done) when
-    there is no previous store or sorted file, or too much changed."""
+    there is no previous store or sorted file, or too much changed. ``ahead``
+    (kg.store_child.prepare): the lines of ``old_nq`` and the checkpoint, made beforehand."""
     from pyoxigraph import NamedNode, RdfFormat, Store, parse
 
     build_dir, before = Path(build_dir), store_path(previous) if previous else None
+    tmp = checkpoint_path(build_dir)
     if before is None or not (before / "CURRENT").is_file() or not Path(old_nq).is_file():
         return None
-    diff = diff_lines(old_nq, new_nq)
+    diff = diff_lines(old_nq, new_nq, (ahead or {}).get("lines"))
     if diff is None or len(diff.added) + len(diff.removed) > UPDATE_SHARE * max(1, diff.lines):
+        shutil.rmtree(tmp, ignore_errors=True)  # a checkpoint made ahead is of no use
         return None
-    tmp = build_dir / f".store.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    Store.read_only(str(before.resolve())).backup(str(tmp))
+    if not (ahead and Path(ahead["checkpoint"]) == tmp and (tmp / "CURRENT").is_file()):
+        shutil.rmtree(tmp, ignore_errors=True)
+        Store.read_only(str(before.resolve())).backup(str(tmp))
     store = Store(str(tmp))
     keep = None if diff.graphs is None else diff.graphs | {str(q.graph_name) for q in quads}
     for g in list(store.named_graphs()) if keep is not None else ():
@@ -200,13 +208,15 @@ class Diff:
 SET_DIFF_BYTES = 64 << 20
 
 
-def diff_lines(old, new) -> Diff | None:
+def diff_lines(old, new, before: set[str] | None = None) -> Diff | None:
     """The lines only in one of two N-Quads files of distinct lines (kg.stream.merge): as sets
-    when both are small (``graphs`` not read), else diff_sorted's streaming comparison."""
+    when both are small (``graphs`` not read), else diff_sorted's streaming comparison;
+    ``before``: the lines of ``old``, read already."""
     if max(Path(old).stat().st_size, Path(new).stat().st_size) > SET_DIFF_BYTES:
         return diff_sorted(old, new)
-    with open(old, encoding="utf-8", newline="\n") as f:
-        before = set(f)
+    if before is None:
+        with open(old, encoding="utf-8", newline="\n") as f:
+            before = set(f)
     with open(new, encoding="utf-8", newline="\n") as f:
         after = set(f)
     return Diff(sorted(after - before), sorted(before - after), len(after), None)

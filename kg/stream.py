@@ -19,6 +19,7 @@ import heapq
 import os
 import tempfile
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 
 CHUNK = 200_000  # lines per sorted run (~60 MB of text for this project's quads)
@@ -47,28 +48,46 @@ def _sorted_run(lines: list[str], folder: Path) -> Path:
 
 def sort_lines(lines, output: Path, render=lambda line: line) -> int:
     """Write the distinct ``lines`` (str without newlines) sorted to ``output``, each passed
-    through ``render``; returns how many were written. Memory: ``CHUNK`` lines."""
+    through ``render``; returns how many were written. Memory: ``CHUNK`` lines (fewer lines
+    are sorted in memory and written at once, more in sorted runs on disk, merged)."""
     output = Path(output)
-    with tempfile.TemporaryDirectory(prefix=".kg-sort-", dir=output.parent) as tmp:
-        runs, chunk = [], []
+    runs, chunk, tmp = [], [], None
+    try:
         for line in lines:
             chunk.append(line)
             if len(chunk) >= CHUNK:
-                runs.append(_sorted_run(chunk, Path(tmp)))
+                if tmp is None:
+                    tmp = tempfile.TemporaryDirectory(prefix=".kg-sort-", dir=output.parent)
+                runs.append(_sorted_run(chunk, Path(tmp.name)))
                 chunk = []
-        runs.append(_sorted_run(chunk, Path(tmp)))
+        if not runs:
+            chunk.sort()
+            return _write_distinct(chunk, output, render)
+        runs.append(_sorted_run(chunk, Path(tmp.name)))
+        del chunk
         files = [open(r, encoding="utf-8", newline="\n") for r in runs]
-        count, previous = 0, None
         try:
-            with open(output, "w", encoding="utf-8", newline="\n") as out:
-                for line in heapq.merge(*((x[:-1] for x in f) for f in files)):
-                    if line != previous:
-                        out.write(render(line))
-                        count, previous = count + 1, line
+            return _write_distinct(heapq.merge(*((x[:-1] for x in f) for f in files)), output, render)
         finally:
             for f in files:
                 f.close()
-    return count
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+
+
+def _write_distinct(ordered, output: Path, render) -> int:
+    """Write the sorted lines ``ordered``, each once, through ``render``: how many."""
+    count = 0
+    with open(output, "w", encoding="utf-8", newline="\n") as out:
+        batch = []
+        for line, _ in groupby(ordered):
+            batch.append(render(line))
+            if len(batch) >= 4096:
+                out.write("".join(batch))
+                count, batch = count + len(batch), []
+        out.write("".join(batch))
+    return count + len(batch)
 
 
 def merge(quads, output: Path, prefixes: dict[str, str] | None = None) -> Merged:
@@ -117,12 +136,16 @@ def _triples(merged: Merged):
             yield str(q.triple)
 
 
-def write(merged: Merged, fmt: str, output: Path) -> Path:
+def write(merged: Merged, fmt: str, output: Path, previous: Path | None = None, pieces: bool = False) -> Path:
     """Serialize the sorted file ``merged`` as ``fmt`` (kg.store.FORMATS; ttl and nt: the union
-    of the graphs, its triples sorted and distinct) to ``output``, written atomically."""
+    of the graphs, its triples sorted and distinct) to ``output``, written atomically. With
+    ``pieces`` (a build's graph.trig, of quads all in named graphs, or graph.ttl), the file is
+    written piece by piece and its pieces recorded (kg/pieces.py); those of the ``previous``
+    generation's file of the same name that did not change are copied from it."""
     import pyoxigraph as ox
 
     from .errors import BuildError
+    from .pieces import index_path, record, write_pieces
     from .store import FORMATS
 
     if fmt not in FORMATS:
@@ -134,15 +157,60 @@ def write(merged: Merged, fmt: str, output: Path) -> Path:
     triples = output.with_name(f".{output.name}.nt-{os.getpid()}")
     prefixes = merged.prefixes if named else merged.triple_prefixes
     kwargs = {"prefixes": prefixes} if prefixes and fmt in ("ttl", "trig") else {}
+    pieced = pieces and (fmt == "ttl" or (fmt == "trig" and merged.named))
     try:
-        if named:
-            data = ox.parse(path=str(merged.path), format=ox.RdfFormat.N_QUADS)
-        else:
-            sort_lines(_triples(merged), triples, lambda line: line + " .\n")
-            data = ox.parse(path=str(triples), format=ox.RdfFormat.N_TRIPLES)
-        ox.serialize(data, output=str(tmp), format=getattr(ox.RdfFormat, attr), **kwargs)
+        found = None
+        if pieced:
+            found = write_pieces(_sorted_lines(merged, named, triples), fmt, kwargs.get("prefixes", {}), tmp,
+                                 output.name, previous)
+        if found is None:
+            if named:
+                data = ox.parse(path=str(merged.path), format=ox.RdfFormat.N_QUADS)
+            else:
+                if not triples.is_file():
+                    sort_lines(_triples(merged), triples, lambda line: line + " .\n")
+                data = ox.parse(path=str(triples), format=ox.RdfFormat.N_TRIPLES)
+            ox.serialize(data, output=str(tmp), format=getattr(ox.RdfFormat, attr), **kwargs)
         os.replace(tmp, output)
+        if pieced:
+            if found is not None:
+                record(output, found)
+            else:  # written whole: no pieces to copy from it
+                index_path(output).unlink(missing_ok=True)
     finally:
         tmp.unlink(missing_ok=True)
         triples.unlink(missing_ok=True)
     return output
+
+
+def _sorted_lines(merged: Merged, named: bool, triples: Path):
+    """The lines of ``merged`` (``named``: its N-Quads) or the sorted, distinct N-Triples of
+    their union (without " ."), without newlines: in memory when they are few, else sorted
+    in ``triples`` (kg.stream.sort_lines) and read from there."""
+    if named:
+        with open(merged.path, encoding="utf-8", newline="\n") as f:
+            if merged.quads <= CHUNK:
+                yield from f.read().split("\n")[:-1]
+            else:
+                yield from (line[:-1] for line in f)
+        return
+    if merged.quads <= CHUNK:
+        yield from union_triples(merged)
+        return
+    sort_lines(_triples(merged), triples, lambda line: line + " .\n")
+    with open(triples, encoding="utf-8", newline="\n") as f:
+        yield from (line[:-3] for line in f)
+
+
+def union_triples(merged: Merged, ordered: bool = True) -> list[str] | set[str]:
+    """The sorted (``ordered``; else a set), distinct triples of the union of the graphs of
+    ``merged`` (N-Triples without " ."), in memory: the quads' lines cut when all are in
+    named graphs."""
+    if not merged.named:
+        found = set(_triples(merged))
+    else:
+        with open(merged.path, encoding="utf-8", newline="\n") as f:
+            lines = f.read().split("\n")
+        lines.pop()  # after the last newline
+        found = {line[:line.rindex(" <")] for line in lines}
+    return sorted(found) if ordered else found

@@ -280,14 +280,23 @@ class Data:
     subclass: bool  # the data has rdfs:subClassOf statements of its own
 
 
-def read_data(path: Path) -> Data:
+def read_data(path: Path, merged=None) -> Data:
+    """The data of the RDF file ``path``; or, given ``merged`` (kg.stream.Merged: the sorted
+    quads ``path`` was written from) whose quads are all in named graphs, its triples cut from
+    merged's lines (the same N-Triples text, without parsing either file)."""
     import pyoxigraph as ox
 
-    fmt = getattr(ox.RdfFormat, _v.OX_FORMATS[Path(path).suffix.lower()])
-    text = ox.serialize((q.triple for q in ox.parse(path=str(path), format=fmt)),
-                        format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-    lines = set(text.split("\n"))
-    lines.discard("")
+    if merged is not None and merged.named:
+        from .stream import union_triples
+
+        lines = {f"{t} ." for t in union_triples(merged, ordered=False)}
+        text = "\n".join(lines) + "\n" if lines else ""
+    else:
+        fmt = getattr(ox.RdfFormat, _v.OX_FORMATS[Path(path).suffix.lower()])
+        text = ox.serialize((q.triple for q in ox.parse(path=str(path), format=fmt)),
+                            format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        lines = set(text.split("\n"))
+        lines.discard("")
     blank = "_:" in text and any(x.startswith("_:") or x.split(" ", 2)[2].startswith("_:") for x in lines)
     return Data(text, lines, blank, SUBCLASS in text)
 
@@ -306,12 +315,33 @@ _ONTOLOGY = "urn:x-citykg-validation:ontology"
 
 def _store(data: Data):
     """The data and the ontology (in a graph of its own) in an in-memory store."""
+    return _store_of(data.text)
+
+
+def _store_of(text: str):
+    """The N-Triples ``text`` and the ontology (in a graph of its own) in an in-memory store."""
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.bulk_load(data.text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     for f in _v._ontology_files():
         store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(_ONTOLOGY))
+    return store
+
+
+def _updated(store, old: set[str], new: set[str]):
+    """``store`` (_store_of the lines ``old``) made _store_of the lines ``new``: the triples
+    only in one of them removed or added."""
+    import pyoxigraph as ox
+
+    def quads(lines):
+        text = "\n".join(lines) + "\n"
+        return [ox.Quad(t.subject, t.predicate, t.object)
+                for t in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+
+    for q in quads(old - new):
+        store.remove(q)
+    store.extend(quads(new - old))
     return store
 
 
@@ -534,29 +564,31 @@ def read_cache(folder: Path) -> tuple[set[str], dict] | None:
 
 
 def validate_build(data: Path, cache: Path, previous: Path | None = None, shapes=None,
-                   engine: str = "auto", run=None) -> tuple:
+                   engine: str = "auto", run=None, merged=None) -> tuple:
     """Validate a build's ``data`` (graph.trig) and write ``cache``; with the ``previous``
     build's cache, validate only what changed (see the module's docstring). Returns the
     report (as kg.validate.validate gives it) and what was done: {"mode": "full" or
     "incremental", "why": the reason for a full one, counts of what was validated again}.
-    ``run`` is the validation function (default kg.validate.validate)."""
+    ``run`` is the validation function (default kg.validate.validate); ``merged``
+    (kg.stream.Merged), the sorted quads ``data`` was written from, read instead of it."""
     from . import validate_turbo
 
     run = run or _v.validate
     if engine == "auto":
         engine = "turbo" if validate_turbo.available() else "pyshacl"
     key = cache_key(shapes, engine)
-    meta = read_meta(previous, key) if previous is not None else None
+    ahead = _ahead.pop((str(previous), key), None) if previous is not None else None
+    meta = ahead[0] if ahead else read_meta(previous, key) if previous is not None else None
     if meta is not None:  # the same shapes: their stable labels and reads as analysed before
         sh, found_reads = meta["shapes"], meta["reads"]
     else:
         sh = stable_shapes(shapes)
         found_reads = reads(sh)
-    data_info = read_data(Path(data))
-    old = read_cache(Path(previous)) if meta is not None else None
+    data_info = read_data(Path(data), merged)
+    old = (ahead[1] if ahead else read_cache(Path(previous))) if meta is not None else None
     why = _why_full(old, found_reads, data_info, meta)
     if why is None:
-        report, info = _incremental(data_info, old, sh, engine, found_reads, run)
+        report, info = _incremental(data_info, old, sh, engine, found_reads, run, ahead[2] if ahead else None)
         why = info.get("why")
     if why is not None:
         report = run(data, sh, engine=engine)
@@ -565,6 +597,35 @@ def validate_build(data: Path, cache: Path, previous: Path | None = None, shapes
         entries = info.pop("entries", None) or entries_of(report)
         write_cache(Path(cache), key, sh, found_reads, data_info, entries.values())
     return report, info
+
+
+#: (previous cache, key) -> (read_meta's, read_cache's), read ahead by ``read_ahead``
+_ahead: dict = {}
+
+
+def read_ahead(previous: Path | None, shapes=None, engine: str = "auto") -> None:
+    """In a process that will run validate_build with the ``previous`` cache: read that cache
+    now (and import the engine), while the build makes what it will validate; validate_build
+    then starts from what was read. Best effort: it reads the cache itself otherwise."""
+    from . import validate_turbo
+
+    if engine == "auto":
+        engine = "turbo" if validate_turbo.available() else "pyshacl"
+    try:
+        if engine == "turbo":
+            import pyshacl_turbo  # noqa: F401
+        else:
+            import pyshacl  # noqa: F401
+    except ImportError:
+        pass
+    if previous is None:
+        return
+    key = cache_key(shapes, engine)
+    meta = read_meta(previous, key)
+    old = read_cache(Path(previous)) if meta is not None else None
+    # the previous data in a store: a re-run's store is this one with what changed
+    store = None if old is None else _store_of("\n".join(old[0]) + "\n")
+    _ahead[(str(previous), key)] = (meta, old, store)
 
 
 def _why_full(old, found_reads, data: Data, meta) -> str | None:
@@ -579,17 +640,18 @@ def _why_full(old, found_reads, data: Data, meta) -> str | None:
     return None
 
 
-def _incremental(data: Data, old, sh: Graph, engine: str, found_reads, run):
+def _incremental(data: Data, old, sh: Graph, engine: str, found_reads, run, store=None):
+    """``store``: _store_of the previous data (read ahead), updated here; else made anew."""
     import pyoxigraph as ox
 
     lines, cached = old
     changed = changed_pairs(lines, data.lines)
-    store = _store(data)
+    store = _store(data) if store is None else _updated(store, lines, data.lines)
     focus = affected(store, changed, found_reads)
     triples, subjects = footprint(store, focus, found_reads)
     targeted = focus_shapes(sh, store, focus)
+    total = int(next(iter(store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")))[0].value)
     del store
-    total = len({x.split(" ", 1)[0] for x in data.lines})
     if subjects > MAX_SHARE * max(1, total):
         return None, {"why": f"{subjects} of {total} subjects to validate"}
     entries = {f: e for f, e in cached.items() if f not in focus}

@@ -6,6 +6,7 @@ real stages on a hand-written article.
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import os
@@ -375,3 +376,18 @@ def test_build_real_pipeline_hand_written_article(tmp_path):
     stats = json.loads((tmp_path / "out/stats.json").read_text(encoding="utf-8"))
     assert stats["documents"]["hz.txt"]["sentences"] >= 4
     assert stats["backend"]["name"] == "lac"
+
+
+def test_validation_child_is_forked_before_the_documents_only_when_they_are_built_in_process(tmp_path):
+    """Forking a worker beside the validation pool's threads can deadlock the worker: the
+    validation's child is forked early only when the documents are built in this process."""
+    local = BuildOptions(workers=2, progress=False)
+    assert build_module._builds_in_process(local, files=1)
+    assert not build_module._builds_in_process(local, files=3)
+    assert build_module._builds_in_process(dataclasses.replace(local, workers=1), files=3)
+    assert not build_module._builds_in_process(dataclasses.replace(local, workers=1, file_timeout=5.0), files=1)
+    assert not build_module._builds_in_process(dataclasses.replace(local, executor="dask"), files=1)
+    with build_module._validation_process(local, None, early=False) as pool:
+        assert pool.pool is None  # no process until it is given the validation
+    with build_module._validation_process(local, None, early=True) as pool:
+        assert pool.pool is not None

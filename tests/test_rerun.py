@@ -73,6 +73,33 @@ def test_rerun_updates_the_store_and_equals_a_clean_build(tmp_path, fake_pipelin
     assert (out / "current/graph.nq").read_bytes() == (clean / "current/graph.nq").read_bytes()
 
 
+def _counts(out: Path) -> tuple:
+    """What stats.json counts (kg.store_child.store_counts), rows in order."""
+    found = json.loads((out / "current/counts.json").read_text(encoding="utf-8"))
+    return sorted(map(tuple, found["per_graph"])), sorted(map(tuple, found["classes"])), found["triples"]
+
+
+def test_rerun_updates_the_counts_and_equals_a_clean_build(tmp_path, fake_pipeline):
+    from kg.store_child import store_counts
+
+    files = {f"{n}.txt": f"人{n} 共同{n % 3}" for n in range(24)}
+    src, out, clean = write(tmp_path / "src", files), tmp_path / "out", tmp_path / "clean"
+    build([src], out, QUIET)
+    # a person named in a second document, a shared one no longer named here, a file gone
+    write(src, {"2.txt": "人2 人4", "6.txt": "人6"})
+    (src / "7.txt").unlink()
+    build([src], out, QUIET)
+    assert store_made(out) == "updated"
+    build([src], clean, QUIET)
+    assert _counts(out) == _counts(clean)
+    rows = store_counts(open_store(out))
+    assert _counts(out) == (sorted(rows["per_graph"]), sorted(rows["classes"]), rows["triples"])
+    stats = [json.loads((o / "stats.json").read_text(encoding="utf-8")) for o in (out, clean)]
+    assert [(s["triples"], s["classes"], {d: v["classes"] for d, v in s["documents"].items()})
+            for s in stats] == [(stats[1]["triples"], stats[1]["classes"],
+                                 {d: v["classes"] for d, v in stats[1]["documents"].items()})] * 2
+
+
 def test_rerun_updates_the_search_index_and_finds_what_a_clean_build_finds(tmp_path, fake_pipeline):
     from kg.search import search
 

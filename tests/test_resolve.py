@@ -242,3 +242,55 @@ def test_branches_told_apart_by_a_place_in_brackets_are_not_merged_across_docume
     paths = write_shards(tmp_path / "shards", docs)
     moved = {(d["from"], tuple(d["to"])) for d in resolve(paths).report()["decisions"]}
     assert moved == {("星海之家（临江数字中心）", ("星海之家",))}  # a second name merges; a place does not
+
+
+# ------------------------------------------------------------------ summaries kept for a re-run
+
+
+def _decided(res) -> tuple:
+    return (res.report(), sorted(res.targets.items()), sorted(res.facts.items()),
+            list(res.corpus.entities), res.corpus.facts, res.corpus.dates)
+
+
+def test_resolve_from_kept_summaries_equals_reading_the_shards(variants, tmp_path, monkeypatch):
+    from kg import corpus as corpus_module
+    from kg.corpus import write_summaries
+
+    fresh = resolve(variants)
+    write_summaries(fresh.corpus, tmp_path / "corpus.json")
+    read = []
+    real = corpus_module._summary
+    monkeypatch.setattr(corpus_module, "_summary", lambda data, path: read.append(path.name) or real(data, path))
+    kept = resolve(variants, summaries=tmp_path / "corpus.json")
+    assert read == []  # no shard parsed again
+    assert _decided(kept) == _decided(fresh)
+    assert sorted(map(str, resolved_quads(variants, kept))) == sorted(map(str, resolved_quads(variants, fresh)))
+
+
+def test_resolve_summary_of_a_changed_shard_is_not_used(variants, tmp_path, monkeypatch):
+    from kg import corpus as corpus_module
+    from kg.corpus import write_summaries
+
+    write_summaries(resolve(variants).corpus, tmp_path / "corpus.json")
+    # e.txt now names 维克多·卡兰扎's namesake 卡兰扎 no more, but 甄宏 (a cut of 甄宏远)
+    changed = write_shards(variants[0].parent, [make_doc("e.txt", "2023-03-05", "甄宏表示欢迎。", persons=["甄宏"])])
+    read = []
+    real = corpus_module._summary
+    monkeypatch.setattr(corpus_module, "_summary", lambda data, path: read.append(path.name) or real(data, path))
+    kept = resolve(variants, summaries=tmp_path / "corpus.json")
+    assert read == ["e.txt.nq"] and changed[0] in variants
+    monkeypatch.setattr(corpus_module, "_summary", real)
+    assert _decided(kept) == _decided(resolve(variants))
+    assert person("卡兰扎") not in kept.corpus.entities
+
+
+def test_resolve_summaries_of_other_code_are_not_used(variants, tmp_path, monkeypatch):
+    from kg import corpus as corpus_module
+    from kg.corpus import read_summaries, write_summaries
+
+    write_summaries(resolve(variants).corpus, tmp_path / "corpus.json")
+    assert len(read_summaries(tmp_path / "corpus.json")) == len(variants)
+    monkeypatch.setattr(corpus_module, "_summaries_key", lambda: "another version of kg/corpus.py")
+    assert read_summaries(tmp_path / "corpus.json") == {}
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    assert read_summaries(tmp_path / "bad.json") == {} and read_summaries(tmp_path / "none.json") == {}

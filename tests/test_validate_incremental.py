@@ -77,6 +77,27 @@ def test_validate_incremental_keeps_unaffected_results_and_revalidates_few(tmp_p
     assert_same_report(report, validate(tmp_path / "a.ttl", vi.stable_shapes(shapes)))
 
 
+def test_validate_incremental_starts_from_what_was_read_ahead(tmp_path, monkeypatch):
+    """read_ahead (run by the build's validation child while the documents are built) reads the
+    previous cache and loads its data in a store; validate_build then reads it no more, updates
+    that store with what changed, and reports what it reports alone (and a full validation)."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(SHAPES, encoding="utf-8")
+    people = "".join(f"ex:p{i} a schema:Person ; rdfs:label \"人{i}\"@zh .\n" for i in range(40))
+    (tmp_path / "b.ttl").write_text(PREFIXES + people, encoding="utf-8")
+    (tmp_path / "a.ttl").write_text(PREFIXES + people.replace('"人7"', '"人X"'), encoding="utf-8")
+    vi.validate_build(tmp_path / "b.ttl", tmp_path / "c0", shapes=shapes)
+    alone = vi.validate_build(tmp_path / "a.ttl", tmp_path / "c1", tmp_path / "c0", shapes=shapes)
+    vi.read_ahead(tmp_path / "c0", shapes, "auto")
+    monkeypatch.setattr(vi, "read_cache", lambda folder: pytest.fail("the cache was read again"))
+    report, how = vi.validate_build(tmp_path / "a.ttl", tmp_path / "c2", tmp_path / "c0", shapes=shapes)
+    assert how["mode"] == "incremental" and how["focus_nodes"] == alone[1]["focus_nodes"] == 1
+    assert_same_report(report, alone[0])
+    assert_same_report(report, validate(tmp_path / "a.ttl", vi.stable_shapes(shapes)))
+    assert [r.focus for r in report.results] == [str(EX.p7)]
+    assert vi._ahead == {}  # used once
+
+
 PREFIXES = """@prefix ex: <http://example.org/> .
 @prefix schema: <https://schema.org/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
