@@ -90,8 +90,14 @@ NOUNS = {"n", "ns", "nr", "nrt", "nrfg", "nz", "nt", "s", "j", "b"}
 
 def common_words() -> set[str]:
     """Headwords of jionlp's Chinese word dictionary (general vocabulary)."""
-    path = package_dir("jionlp") / "dictionary" / "chinese_word_dictionary.txt"
-    return {line.split("\t")[0].strip() for line in path.read_text(encoding="utf-8").splitlines()}
+    folder = package_dir("jionlp") / "dictionary"
+    path = folder / "chinese_word_dictionary.txt"
+    if path.is_file():  # jionlp unpacks its zip there on first use
+        text = path.read_text(encoding="utf-8")
+    else:  # a fresh install ships only the zip
+        with zipfile.ZipFile(folder / "chinese_word_dictionary.zip") as z:
+            text = z.read("chinese_word_dictionary.txt").decode("utf-8")
+    return {line.split("\t")[0].strip() for line in text.splitlines()}
 
 
 def free_shorts(rows, words, common) -> list[tuple]:

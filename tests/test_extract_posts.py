@@ -58,6 +58,10 @@ def test_posts_shared_by_a_list_of_names(lac):
 
 @pytest.mark.parametrize("name,parent,cats", [
     ("某某驻华大使馆", None, {"GovernmentBody"}),
+    ("二十国集团", None, {"InternationalOrganization"}),  # a group of countries, no company
+    ("美国集团", None, {"Company"}),  # no count before 国集团
+    ("某国中央银行", None, {"GovernmentBody"}),  # a central bank is the state's
+    ("某某农商银行", None, {"Company"}),
     ("某某科技有限公司", None, {"Company"}),
     ("中国数学会", None, {"Academy"}),
     ("某某大学交叉科学研究院", "某某大学", {"University", "ResearchInstitute"}),
