@@ -540,7 +540,9 @@ def _metadata(done: list[DocOutcome], options: BuildOptions, started) -> str:
 
 def _builds_in_process(options: BuildOptions, files: int) -> bool:
     """kg.executor builds the files in this process, starting no worker process."""
-    return options.executor == "local" and (options.workers <= 1 or files == 1) and not options.file_timeout
+    from kg.executor import in_process
+
+    return options.executor == "local" and in_process(options, files)
 
 
 @contextlib.contextmanager

@@ -66,12 +66,17 @@ def _check(options) -> None:
                          f"--executor {options.executor}", hint=hint)
 
 
+def in_process(options, files: int) -> bool:
+    """The local executor builds ``files`` files in this process, starting no worker process."""
+    return (options.workers <= 1 or files == 1) and not options.file_timeout
+
+
 def _local(paths: list[Path], shards: Path, options):
     from concurrent.futures import as_completed
 
     from .build import build_document
 
-    if (options.workers <= 1 or len(paths) == 1) and not options.file_timeout:
+    if in_process(options, len(paths)):
         for p in paths:
             yield build_document(p, shards, options.nlp, options.nlp_options)
         return

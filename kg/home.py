@@ -21,14 +21,10 @@ PLACE_END = re.compile(r"(?:[港湾岛屿山峰河江湖海洋区县市州镇乡
                         r"带圈峡谷口滩洲原坝林]|基地|中心|会址|广场|大厦|[A-Z0-9]+[FL层]?)$")
 
 
-#: heads of natural regions named after a place (kg/data/rules/place_suffixes.txt)
-NATURAL = ("平原", "高原", "盆地", "流域", "三角洲", "半岛")
-
-
 def head_place(name: str) -> str | None:
     """The division or country a longer name starts with (越南海防港 -> 越南), if any; none for a
     natural region named after a place (四川盆地, 长江流域: the basin is no part of the province)."""
-    if name.endswith(NATURAL):
+    if name.endswith(vocab().natural_heads):
         return None
     found = gz.find(name)
     if found and found[0][0] == 0 and found[0][2] == "PLACE" and found[0][1] < len(name):

@@ -53,6 +53,7 @@ class Vocab:
     not_org: tuple[str, ...] = ()
     not_place: frozenset[str] = frozenset()  # words a tagger may call a place that name none
     place_suffixes: tuple[str, ...] = ()  # heads of a made place's name (新区, 码头), longest first
+    natural_heads: tuple[str, ...] = ()  # of those, heads of natural regions (平原, 流域)
     provinces: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (abbr, level)
 
     def title_suffix(self, text: str) -> str | None:
@@ -84,15 +85,13 @@ class Vocab:
 
     def parent_body(self, head: str) -> str | None:
         """The longest body name that starts ``head`` and leaves a unit's own name (two characters
-        or more) after it: 教育部 of 教育部高等教育; by a body's suffix (not a unit's) or the
-        table of bodies."""
+        or more) after it: 教育部 of 教育部高等教育; by a body's suffix or the table of bodies."""
         for i in range(len(head) - 2, 1, -1):
             body = head[:i]
             if body in self.bodies:
                 return body
-            suf = next((s for s in self.org_suffixes if body.endswith(s.suffix) and not s.of_body), None)
-            if suf is not None and len(body) - len(suf.suffix) >= 2 \
-                    and (not suf.after or body[:-len(suf.suffix)].endswith(suf.after)):
+            suf = self.org_suffix(body)
+            if suf is not None and len(body) - len(suf.suffix) >= 2:
                 return body
         return None
 
@@ -159,6 +158,7 @@ def vocab() -> Vocab:
     v.not_org = tuple(r[0] for r in _rows("not_org.txt"))
     v.not_place = frozenset(r[0] for r in _rows("not_place.txt"))
     v.place_suffixes = tuple(sorted((r[0] for r in _rows("place_suffixes.txt")), key=len, reverse=True))
+    v.natural_heads = tuple(r[0] for r in _rows("place_suffixes.txt") if "natural" in r[1:])
     units = {r[0] for r in _rows("units_jionlp.txt") + _rows("units.txt")}  # generated: scripts/units.py
     v.units = sorted(units, key=lambda u: (-len(u), u))
     return v

@@ -21,7 +21,7 @@ from kg.extract.numbers import find_numbers
 from kg.extract.posts import byline_posts, find_posts
 from kg.extract.post_titles import title_categories
 from kg.extract.srl import srl_agreements, srl_roles
-from kg.extract.view import Name, SentView, is_org_name, org_categories
+from kg.extract.view import Name, SentView, org_categories
 from kg.vocab import vocab
 
 __all__ = ["extract"]
@@ -189,10 +189,7 @@ class _Article:
             if n.kind == "organization" and not n.categories and _inside(n, inside):
                 continue  # a bare name inside an initiative's name (数字普惠金融指数) is no body
             if n.kind == "organization":
-                for k in (2, 3):  # what topic() looks up: one dict, not a scan of every body so far
-                    if len(n.text) > k:
-                        self.org_tails[n.text[-k:]] = n.text
-                        self.first_org_tails.setdefault(n.text[-k:], n.text)
+                self._record_tails(n.text)
                 parent = parent_org(n.text)
                 self.entity("organization", n.text, ev, categories=org_categories(n.text, parent) or n.categories,
                             part_of=parent)
@@ -201,10 +198,9 @@ class _Article:
             elif not (n.kind == "place" and _inside(n, inside)):
                 self.entity(n.kind, n.text, ev)
         for e in evs:  # 某某学会|数学促进企业创新发展论坛: the body that holds the event is named too
-            host = next((e.name[:i] for i in range(len(e.name) - 2, 3, -1) if is_org_name(e.name[:i])), None) if e.name else None
-            for k in (2, 3):
-                if host and len(host) > k:
-                    self.first_org_tails.setdefault(host[-k:], host)
+            host = vocab().parent_body(e.name) if e.name else None
+            if host:
+                self._record_tails(host, latest=False)
         view.bodies_by_tail = self.first_org_tails
         posts, orgs = find_posts(view, self.topic(view, evs))
         self.facts.posts.extend(posts)
@@ -219,6 +215,15 @@ class _Article:
         # numbers inside the names of events and initiatives (50人论坛) are not indicators
         view.names += [Name(s, e, view.text[s:e], "initiative") for s, e in inside]
         self._numbers(view)
+
+    def _record_tails(self, name: str, latest: bool = True) -> None:
+        """What topic() and a bare kind before a title look up by the last two or three characters
+        of a body's name: one dict each, not a scan of every body so far."""
+        for k in (2, 3):
+            if len(name) > k:
+                if latest:
+                    self.org_tails[name[-k:]] = name
+                self.first_org_tails.setdefault(name[-k:], name)
 
     def _events(self, view: SentView, evs: list[EventMention]) -> None:
         ev = view.evidence

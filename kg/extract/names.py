@@ -12,7 +12,6 @@ import functools
 import re
 
 from kg.annotate.ner import plausible_name
-from kg.home import NATURAL
 from kg.vocab import strip_paren, vocab
 from kg.extract.name_checks import (common_noun, country_pair, not_a_body, place_name, quantified, unconfirmed, unsupported,
                                     visited_place)
@@ -54,7 +53,7 @@ def find_names(view: SentView) -> None:
     for s, e in _places(view):
         if any(a <= s and e <= b and (a, b) != (s, e) for a, b in made) and _cut_piece(view, s, e):
             continue  # 甲乙国际医疗|旅游先行区: a piece of a site's name the tagger cut, no place
-        if any(a == s and e < b and view.text[a:b].endswith(NATURAL) for a, b in made):
+        if any(a == s and e < b and view.text[a:b].endswith(vocab().natural_heads) for a, b in made):
             continue  # 四川|盆地: the basin is named, not the province
         if not any(n.start < e and s < n.end for n in view.names if n.kind != "place") \
                 and not view.name_at(s, e, "place") \
@@ -682,8 +681,8 @@ def _across_and(view: SentView, start: int) -> int:
         if left >= start - 1 or vocab().org_suffix(piece) or piece in vocab().bodies \
                 or vocab().event_noun(piece) or re.search(r"[\d届次]", piece) \
                 or _two_mentions(view, start) or view.text[max(0, left - 2):left].endswith(_TOPIC_P) \
-                or vocab().title_suffix(piece) or place_name(piece):  # 王明教授|和某大学: a title is no half of a name
-            break  # 某某市|与某公司签约: a place acting as a body is no half of a name either  # 就智慧城市建设|与某公司签署: a topic before 与, not the name's first half
+                or vocab().title_suffix(piece) or place_name(piece):  # 王明教授|和某大学, 某某市|与某公司: no half of a name
+            break  # 就智慧城市建设|与某公司签署: a topic before 与, not the name's first half
         start = left
     return start
 
